@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import {
+  MessageType,
+  ocppErrorCode,
+  parseFrame,
+  senderOf,
+  serializeCall,
+  serializeCallError,
+  serializeCallResult,
+  type CallFrame,
+  type CallErrorFrame,
+  type CallResultFrame,
+  type LeniencyProfile,
+  type OcppValidator,
+  type OcppVersion,
+  type Relaxation,
+  type RpcErrorKind,
+} from '@evcsms/ocpp';
+import type { EngineConnection } from '@evcsms/ws-engine';
+import type { Logger } from '@evcsms/logging';
+import { TokenBucket } from '../admission/token-bucket';
+import type { GatewayMetrics } from '../gateway.metrics';
+import type { OfflineReason, SecurityProfile, StationCallHandler, StationEventsListener } from '../gateway.ports';
+import { OutboundCallQueue, type OutboundCallResult } from './outbound-calls';
+
+/** What every connection shares: one instance per gateway. */
+export interface ConnectionServices {
+  readonly handler: StationCallHandler;
+  readonly events: StationEventsListener;
+  readonly metrics: GatewayMetrics;
+  readonly validatorFor: (protocol: OcppVersion) => OcppValidator;
+  readonly limits: {
+    readonly messagesPerSecond: number;
+    readonly messageBurst: number;
+    readonly maxInboundQueue: number;
+    readonly maxOutboundQueue: number;
+    readonly callTimeoutMs: number;
+    readonly maxBackpressureBytes: number;
+  };
+}
+
+export interface ConnectionIdentity {
+  readonly connectionId: string;
+  readonly stationId: string;
+  readonly protocol: OcppVersion;
+  readonly securityProfile: SecurityProfile;
+  readonly leniency: LeniencyProfile | undefined;
+}
+
+/** A response frame starts with message type 3 or 4; those are never answered, even when broken. */
+const LOOKS_LIKE_RESPONSE = /^\s*\[\s*[34]\s*,/;
+
+/**
+ * One station's socket: framing, validation, the inbound CALL queue, the outbound call queue,
+ * rate limit and liveness. Holds no business state.
+ */
+export class StationConnection {
+  readonly connectedAt = new Date();
+  lastSeenAt = Date.now();
+  lastPingAt = Date.now();
+  /** Set when the gateway decided to close, so the close event carries the real reason. */
+  closingReason: OfflineReason | undefined;
+  closed = false;
+
+  private readonly validator: OcppValidator;
+  private readonly rate: TokenBucket;
+  private readonly inbound: CallFrame[] = [];
+  private handlingInbound = false;
+  private readonly outbound: OutboundCallQueue;
+  private readonly log: Logger;
+  private inFlightInbound = 0;
+
+  constructor(
+    readonly identity: ConnectionIdentity,
+    readonly socket: EngineConnection<unknown>,
+    private readonly services: ConnectionServices,
+    logger: Logger,
+  ) {
+    this.validator = services.validatorFor(identity.protocol);
+    this.rate = new TokenBucket(services.limits.messagesPerSecond, services.limits.messageBurst);
+    this.log = logger.child({ stationId: identity.stationId, connectionId: identity.connectionId });
+    this.outbound = new OutboundCallQueue(
+      services.limits.maxOutboundQueue,
+      (frame) => this.transmit(frame),
+      (request) => {
+        this.services.metrics.callTimeouts.inc({ action: request.action });
+        this.services.metrics.outboundLatency.observe({ action: request.action, outcome: 'timeout' }, request.timeoutMs / 1000);
+        this.log.warn('station did not answer in time', { action: request.action, messageId: request.messageId });
+      },
+    );
+  }
+
+  get stationId(): string {
+    return this.identity.stationId;
+  }
+
+  /** Work that a drain waits for: CALLs being handled and CSMS calls awaiting an answer. */
+  get busy(): boolean {
+    return this.inFlightInbound > 0 || this.inbound.length > 0 || this.outbound.outstanding;
+  }
+
+  get outboundDepth(): number {
+    return this.outbound.depth;
+  }
+
+  get inboundDepth(): number {
+    return this.inbound.length + this.inFlightInbound;
+  }
+
+  receive(text: string | null): void {
+    this.lastSeenAt = Date.now();
+    if (text === null) {
+      // OCPP-J is text only; RFC 6455 1003 is "unsupported data".
+      this.services.metrics.frameFailures.inc({ reason: 'binary-frame' });
+      this.close(1003, 'OCPP-J accepts text frames only', 'protocol-error');
+      return;
+    }
+    const parsed = parseFrame(text, this.identity.protocol);
+    if (!parsed.ok) {
+      const { failure } = parsed;
+      this.services.metrics.frameFailures.inc({ reason: failure.reason });
+      this.log.debug('unparseable frame', { reason: failure.reason, description: failure.description });
+      if (LOOKS_LIKE_RESPONSE.test(text)) return;
+      // 2.0.1 (part 4, 4.2.3): a message id that cannot be read is answered with "-1".
+      const messageId = failure.messageId ?? (this.identity.protocol === 'ocpp2.0.1' ? '-1' : null);
+      if (messageId !== null) this.replyError(messageId, 'unknown', failure.kind, failure.description, {});
+      return;
+    }
+    const { frame } = parsed;
+    switch (frame.type) {
+      case MessageType.CALL:
+        this.receiveCall(frame);
+        return;
+      case MessageType.CALLRESULT:
+      case MessageType.CALLERROR:
+        this.receiveResponse(frame);
+        return;
+    }
+  }
+
+  call(action: string, payload: Record<string, unknown>, timeoutMs = this.services.limits.callTimeoutMs): Promise<OutboundCallResult> {
+    if (this.closed) return Promise.resolve({ status: 'failed', failure: 'offline', message: 'station connection is closed' });
+    const sender = senderOf(this.identity.protocol, action);
+    if (sender === undefined || sender === 'ChargingStation') {
+      return Promise.resolve({ status: 'failed', failure: 'not-supported', message: `${action} is not a CSMS-initiated action in ${this.identity.protocol}` });
+    }
+    const validation = this.validator.validateRequest(action, payload);
+    if (!validation.ok) {
+      return Promise.resolve({ status: 'failed', failure: 'invalid-request', message: validation.description });
+    }
+    const messageId = randomUUID();
+    return new Promise((resolve) => {
+      this.outbound.enqueue({ messageId, action, frame: serializeCall(messageId, action, payload), timeoutMs, resolve });
+    });
+  }
+
+  ping(now: number): void {
+    this.lastPingAt = now;
+    this.socket.ping();
+  }
+
+  pong(): void {
+    this.lastSeenAt = Date.now();
+  }
+
+  close(code: number, reason: string, why: OfflineReason): void {
+    if (this.closed || this.closingReason) return;
+    this.closingReason = why;
+    this.socket.close(code, reason);
+  }
+
+  terminate(why: OfflineReason): void {
+    if (this.closed) return;
+    this.closingReason ??= why;
+    this.socket.terminate();
+  }
+
+  /** The engine reported the socket gone. */
+  closedBySocket(): void {
+    this.closed = true;
+    this.inbound.length = 0;
+    this.outbound.failAll('connection-closed', 'the station disconnected before answering');
+  }
+
+  private receiveCall(frame: CallFrame): void {
+    const { action, messageId } = frame;
+    const metrics = this.services.metrics;
+    if (!this.rate.take()) {
+      metrics.rateLimited.inc();
+      this.replyError(messageId, action, 'GenericError', 'Rate limit exceeded: slow down', {});
+      return;
+    }
+    if (!this.validator.hasAction(action)) {
+      this.replyError(messageId, action, 'NotImplemented', `Unknown action "${action}" for ${this.identity.protocol}`, {});
+      return;
+    }
+    const sender = senderOf(this.identity.protocol, action);
+    if (sender === 'CSMS') {
+      this.replyError(messageId, action, 'NotSupported', `${action} is sent by the CSMS, not by a charging station`, {});
+      return;
+    }
+    const validation = this.validator.validateRequest(action, frame.payload, this.identity.leniency);
+    if (!validation.ok) {
+      this.replyError(messageId, action, validation.kind, validation.description, validation.details);
+      return;
+    }
+    this.countRelaxations(validation.relaxed);
+    metrics.messages.inc({ action, direction: 'in', type: 'call', outcome: 'accepted' });
+
+    if (action === 'Heartbeat') {
+      // Answered at the edge: the only state it needs is the clock.
+      this.services.events.activity({ stationId: this.stationId, connectionId: this.identity.connectionId, action, at: new Date() });
+      this.replyResult(messageId, action, { currentTime: new Date().toISOString() });
+      metrics.handlerLatency.observe({ action, outcome: 'result' }, 0);
+      return;
+    }
+    if (this.inbound.length >= this.services.limits.maxInboundQueue) {
+      this.replyError(messageId, action, 'GenericError', 'Too many calls in flight: wait for the answers', {});
+      return;
+    }
+    this.inbound.push({ ...frame, payload: validation.payload as Record<string, unknown> });
+    this.pumpInbound();
+  }
+
+  /** Station CALLs are handled one at a time, in arrival order, so their effects keep that order. */
+  private pumpInbound(): void {
+    if (this.handlingInbound) return;
+    const frame = this.inbound.shift();
+    if (!frame) return;
+    this.handlingInbound = true;
+    this.inFlightInbound += 1;
+    const started = process.hrtime.bigint();
+    const finish = (outcome: 'result' | 'error'): void => {
+      this.inFlightInbound -= 1;
+      this.handlingInbound = false;
+      this.services.metrics.handlerLatency.observe({ action: frame.action, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+      this.pumpInbound();
+    };
+    this.services.handler
+      .handle({
+        stationId: this.stationId,
+        connectionId: this.identity.connectionId,
+        protocol: this.identity.protocol,
+        action: frame.action,
+        messageId: frame.messageId,
+        payload: frame.payload,
+        receivedAt: new Date(),
+      })
+      .then(
+        (outcome) => {
+          if ('result' in outcome) {
+            const check = this.validator.validateResponse(frame.action, outcome.result);
+            if (check.ok) {
+              this.replyResult(frame.messageId, frame.action, outcome.result);
+              finish('result');
+              return;
+            }
+            this.log.error('handler produced an invalid response', { action: frame.action, problem: check.description });
+            this.replyError(frame.messageId, frame.action, 'InternalError', 'The CSMS produced an invalid response', {});
+          } else {
+            this.replyError(frame.messageId, frame.action, outcome.error.kind, outcome.error.description, outcome.error.details ?? {});
+          }
+          finish('error');
+        },
+        (error: unknown) => {
+          this.log.error('station call handler failed', { action: frame.action, error });
+          this.replyError(frame.messageId, frame.action, 'InternalError', 'The CSMS could not process this call', {});
+          finish('error');
+        },
+      );
+  }
+
+  private receiveResponse(frame: CallResultFrame | CallErrorFrame): void {
+    const metrics = this.services.metrics;
+    const taken = this.outbound.take(frame.messageId);
+    if (taken === 'late' || taken === 'unknown') {
+      metrics.strayResponses.inc({ kind: taken });
+      this.log.debug('response matches no outstanding call', { kind: taken, messageId: frame.messageId });
+      return;
+    }
+    const { request, elapsedMs } = taken;
+    const seconds = elapsedMs / 1000;
+    if (frame.type === MessageType.CALLERROR) {
+      metrics.messages.inc({ action: request.action, direction: 'in', type: 'error', outcome: 'accepted' });
+      metrics.callErrors.inc({ code: frame.errorCode, direction: 'in' });
+      metrics.outboundLatency.observe({ action: request.action, outcome: 'error' }, seconds);
+      request.resolve({ status: 'error', errorCode: frame.errorCode, errorDescription: frame.errorDescription, errorDetails: frame.errorDetails });
+    } else {
+      const validation = this.validator.validateResponse(request.action, frame.payload, this.identity.leniency);
+      if (validation.ok) {
+        this.countRelaxations(validation.relaxed);
+        metrics.messages.inc({ action: request.action, direction: 'in', type: 'result', outcome: 'accepted' });
+        metrics.outboundLatency.observe({ action: request.action, outcome: 'result' }, seconds);
+        request.resolve({ status: 'result', payload: validation.payload as Record<string, unknown> });
+      } else {
+        metrics.messages.inc({ action: request.action, direction: 'in', type: 'result', outcome: 'rejected' });
+        metrics.outboundLatency.observe({ action: request.action, outcome: 'invalid' }, seconds);
+        this.log.warn('station answered with an invalid payload', { action: request.action, problem: validation.description });
+        request.resolve({ status: 'failed', failure: 'invalid-response', message: validation.description });
+      }
+    }
+    this.outbound.next();
+  }
+
+  private replyResult(messageId: string, action: string, payload: Record<string, unknown>): void {
+    this.services.metrics.messages.inc({ action, direction: 'out', type: 'result', outcome: 'sent' });
+    this.transmit(serializeCallResult(messageId, payload));
+  }
+
+  private replyError(messageId: string, action: string, kind: RpcErrorKind, description: string, details: Record<string, unknown>): void {
+    const metrics = this.services.metrics;
+    metrics.messages.inc({ action, direction: 'in', type: 'call', outcome: 'rejected' });
+    metrics.callErrors.inc({ code: ocppErrorCode(this.identity.protocol, kind), direction: 'out' });
+    this.transmit(serializeCallError(this.identity.protocol, messageId, kind, description, details));
+  }
+
+  private countRelaxations(relaxed: readonly Relaxation[]): void {
+    for (const relaxation of relaxed) {
+      this.services.metrics.relaxations.inc({ profile: relaxation.profile, check: relaxation.check, action: relaxation.action });
+      this.log.info('leniency relaxation applied', { ...relaxation });
+    }
+  }
+
+  /** A station that does not read its socket is closed rather than buffered without bound. */
+  private transmit(frame: string): boolean {
+    if (this.closed) return false;
+    const outcome = this.socket.send(frame);
+    if (outcome === 'dropped' || this.socket.bufferedAmount() > this.services.limits.maxBackpressureBytes) {
+      this.services.metrics.backpressureDrops.inc();
+      this.close(1008, 'Send buffer full', 'backpressure');
+      return outcome !== 'dropped';
+    }
+    return true;
+  }
+}

@@ -1,0 +1,8 @@
+export * from './gateway.ports';
+export * from './gateway.options';
+export { OcppGateway, type GatewayDependencies } from './ocpp-gateway';
+export type { OutboundCallResult, OutboundFailure } from './connection/outbound-calls';
+export { hashPassword, verifyPassword, DEFAULT_SCRYPT_COST, type ScryptCost } from './auth/password-hash';
+export { InMemoryCredentialStore, CachedCredentialStore } from './auth/credential-cache';
+export { stationIdFromUrl } from './station-path';
+export { negotiateSubprotocol } from './subprotocol';

@@ -1,0 +1,69 @@
+import * as prom from 'prom-client';
+
+/** Our own narrow metric types, so that only this library knows prom-client. */
+export type Labels<L extends string> = Partial<Record<L, string | number>>;
+
+export interface CounterMetric<L extends string = string> {
+  inc(labels?: Labels<L>, value?: number): void;
+}
+export interface GaugeMetric<L extends string = string> {
+  set(labels: Labels<L>, value: number): void;
+  inc(labels?: Labels<L>, value?: number): void;
+  dec(labels?: Labels<L>, value?: number): void;
+}
+export interface HistogramMetric<L extends string = string> {
+  observe(labels: Labels<L>, value: number): void;
+}
+
+export interface MetricsRegistry {
+  counter<L extends string>(name: string, help: string, labelNames?: readonly L[]): CounterMetric<L>;
+  gauge<L extends string>(name: string, help: string, labelNames?: readonly L[], collect?: (gauge: GaugeMetric<L>) => void): GaugeMetric<L>;
+  histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: readonly number[]): HistogramMetric<L>;
+  /** Prometheus text exposition of every metric in this registry. */
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+/** Latency buckets in seconds, from sub-millisecond edge work to multi-second timeouts. */
+export const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const;
+
+class PromMetricsRegistry implements MetricsRegistry {
+  private readonly registry = new prom.Registry();
+
+  constructor(defaultLabels: Record<string, string>, processMetrics: boolean) {
+    this.registry.setDefaultLabels(defaultLabels);
+    // Process metrics include CPU, memory and nodejs_eventloop_lag_seconds.
+    if (processMetrics) prom.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): CounterMetric<L> {
+    return new prom.Counter({ name, help, labelNames: [...labelNames], registers: [this.registry] });
+  }
+
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = [], collect?: (gauge: GaugeMetric<L>) => void): GaugeMetric<L> {
+    const gauge: prom.Gauge<L> = new prom.Gauge<L>({
+      name,
+      help,
+      labelNames: [...labelNames],
+      registers: [this.registry],
+      ...(collect ? { collect: () => collect(gauge) } : {}),
+    });
+    return gauge;
+  }
+
+  histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: readonly number[]): HistogramMetric<L> {
+    return new prom.Histogram<L>({ name, help, labelNames: [...labelNames], buckets: [...buckets], registers: [this.registry] });
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+export function createMetricsRegistry(options: { defaultLabels?: Record<string, string>; processMetrics?: boolean } = {}): MetricsRegistry {
+  return new PromMetricsRegistry(options.defaultLabels ?? {}, options.processMetrics ?? true);
+}

@@ -1,0 +1,167 @@
+import type * as Uws from 'uWebSockets.js';
+import { normaliseRemoteAddress } from './remote-address';
+import type {
+  EngineConnection,
+  EngineHandlers,
+  EngineListenOptions,
+  ListeningEngine,
+  SendOutcome,
+  UpgradeRequest,
+  WebSocketEngine,
+} from './websocket-engine';
+
+interface UwsUserData<Context> {
+  context: Context;
+  remoteAddress: string;
+  connection?: UwsConnection<Context>;
+}
+
+const SEND_OUTCOME: Record<number, SendOutcome> = { 0: 'buffered', 1: 'sent', 2: 'dropped' };
+
+class UwsConnection<Context> implements EngineConnection<Context> {
+  /** uWS throws on any use of a socket after its close handler ran. */
+  closed = false;
+
+  constructor(
+    private readonly socket: Uws.WebSocket<UwsUserData<Context>>,
+    readonly context: Context,
+    readonly remoteAddress: string,
+  ) {}
+
+  send(text: string): SendOutcome {
+    if (this.closed) return 'dropped';
+    return SEND_OUTCOME[this.socket.send(text, false, false)] ?? 'dropped';
+  }
+
+  bufferedAmount(): number {
+    return this.closed ? 0 : this.socket.getBufferedAmount();
+  }
+
+  ping(): void {
+    if (!this.closed) this.socket.ping();
+  }
+
+  close(code: number, reason: string): void {
+    if (!this.closed) this.socket.end(code, reason);
+  }
+
+  terminate(): void {
+    if (!this.closed) this.socket.close();
+  }
+}
+
+/**
+ * The default engine: uWebSockets.js, ~1 KiB per idle socket. Plain ws:// only; TLS listeners
+ * use the node engine because this uWS build does not expose client certificates.
+ */
+export class UwsEngine implements WebSocketEngine {
+  readonly name = 'uws' as const;
+
+  constructor(private readonly uws: typeof Uws) {}
+
+  listen<Context>(options: EngineListenOptions, handlers: EngineHandlers<Context>): Promise<ListeningEngine> {
+    if (options.tls) return Promise.reject(new Error('the uws engine serves plain ws:// only; use the ws engine for TLS'));
+    const { uws } = this;
+    const app = uws.App();
+    const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+    app.ws<UwsUserData<Context>>('/*', {
+      compression: uws.DISABLED,
+      maxPayloadLength: options.maxPayloadBytes,
+      maxBackpressure: options.maxBackpressureBytes,
+      closeOnBackpressureLimit: 0,
+      // Keepalive is the gateway's policy, driven by its own sweep.
+      idleTimeout: 0,
+      sendPingsAutomatically: false,
+
+      upgrade: (res, req, socketContext) => {
+        // Everything from req must be copied now: it is invalid after this callback returns.
+        const headers: Record<string, string> = {};
+        req.forEach((name, value) => {
+          headers[name] = value;
+        });
+        const query = req.getQuery();
+        const request: UpgradeRequest = {
+          url: query ? `${req.getUrl()}?${query}` : req.getUrl(),
+          headers,
+          remoteAddress: normaliseRemoteAddress(Buffer.from(res.getRemoteAddressAsText()).toString()),
+          secure: false,
+        };
+        const aborted = new AbortController();
+        res.onAborted(() => aborted.abort());
+
+        handlers.upgrade(request, aborted.signal).then(
+          (decision) => {
+            if (aborted.signal.aborted) return;
+            res.cork(() => {
+              if (decision.accept) {
+                const userData: UwsUserData<Context> = { context: decision.context, remoteAddress: request.remoteAddress };
+                res.upgrade(userData, headers['sec-websocket-key'] ?? '', decision.protocol, headers['sec-websocket-extensions'] ?? '', socketContext);
+              } else {
+                res.writeStatus(`${decision.status}`);
+                res.writeHeader('Content-Type', 'text/plain; charset=utf-8');
+                for (const [name, value] of Object.entries(decision.headers ?? {})) res.writeHeader(name, value);
+                res.end(`${decision.reason}\n`, true);
+              }
+            });
+          },
+          () => {
+            if (!aborted.signal.aborted) res.cork(() => res.writeStatus('500').end('Upgrade failed\n', true));
+          },
+        );
+      },
+
+      open: (ws) => {
+        const userData = ws.getUserData();
+        const connection = new UwsConnection(ws, userData.context, userData.remoteAddress);
+        userData.connection = connection;
+        handlers.open(connection);
+      },
+
+      message: (ws, message, isBinary) => {
+        const connection = ws.getUserData().connection!;
+        if (isBinary) {
+          handlers.message(connection, null, message.byteLength);
+          return;
+        }
+        let text: string;
+        try {
+          text = textDecoder.decode(message);
+        } catch {
+          connection.close(1007, 'Invalid UTF-8');
+          return;
+        }
+        handlers.message(connection, text, message.byteLength);
+      },
+
+      pong: (ws) => handlers.pong(ws.getUserData().connection!),
+      drain: (ws) => handlers.drain(ws.getUserData().connection!),
+      close: (ws, code, message) => {
+        const connection = ws.getUserData().connection!;
+        connection.closed = true;
+        handlers.close(connection, code, Buffer.from(message).toString('utf8'));
+      },
+    });
+
+    app.any('/*', (res) => {
+      res.writeStatus('426 Upgrade Required').writeHeader('Upgrade', 'websocket').end('WebSocket upgrade required\n');
+    });
+
+    return new Promise((resolve, reject) => {
+      app.listen(options.host, options.port, (listenSocket) => {
+        if (!listenSocket) {
+          reject(new Error(`uws engine could not listen on ${options.host}:${options.port}`));
+          return;
+        }
+        resolve({
+          engine: 'uws',
+          port: uws.us_socket_local_port(listenSocket as unknown as Uws.us_socket),
+          stopAccepting: () => {
+            uws.us_listen_socket_close(listenSocket);
+            return Promise.resolve();
+          },
+        });
+      });
+    });
+  }
+}

@@ -36,6 +36,8 @@ export interface GatewayDependencies {
 const CLOSE_NORMAL = 1000;
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_SERVICE_RESTART = 1012;
+/** Close codes the engines use for frames that break the WebSocket or OCPP-J rules. */
+const PROTOCOL_ERROR_CLOSE_CODES = new Set([1002, 1003, 1007, 1009]);
 
 /**
  * The OCPP edge: admits and authenticates stations, frames and validates every message, hands
@@ -313,7 +315,7 @@ export class OcppGateway {
   private closed(socket: EngineConnection<ConnectionIdentity>, code: number): void {
     const connection = this.current(socket);
     if (!connection) return; // already replaced and reported
-    this.forget(connection, connection.closingReason ?? 'closed-by-station', code);
+    this.forget(connection, connection.closingReason ?? (PROTOCOL_ERROR_CLOSE_CODES.has(code) ? 'protocol-error' : 'closed-by-station'), code);
   }
 
   /** Removes a connection and reports it offline exactly once. */

@@ -16,6 +16,11 @@ import {
   type WebSocketEngine,
 } from './websocket-engine';
 
+const WS_ERROR_CLOSE_CODES: Record<string, number> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
+  WS_ERR_INVALID_UTF8: 1007,
+};
+
 class NodeWsConnection<Context> implements EngineConnection<Context> {
   private waitingForDrain = false;
 
@@ -154,8 +159,12 @@ export class NodeWsEngine implements WebSocketEngine {
             handlers.message(connection, isBinary ? null : bytes.toString('utf8'), bytes.byteLength);
           });
           ws.on('pong', () => handlers.pong(connection));
-          ws.on('error', () => undefined);
-          ws.once('close', (code: number, reason: Buffer) => handlers.close(connection, code, reason.toString('utf8')));
+          // A frame ws refused (too big, bad UTF-8, bad framing): report the code ws closed with.
+          let refusedWith: number | undefined;
+          ws.on('error', (error: Error & { code?: string }) => {
+            refusedWith = WS_ERROR_CLOSE_CODES[error.code ?? ''] ?? 1002;
+          });
+          ws.once('close', (code: number, reason: Buffer) => handlers.close(connection, refusedWith ?? code, reason.toString('utf8')));
           handlers.open(connection);
         });
       },

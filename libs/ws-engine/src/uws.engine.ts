@@ -67,7 +67,9 @@ export class UwsEngine implements WebSocketEngine {
 
     app.ws<UwsUserData<Context>>('/*', {
       compression: uws.DISABLED,
-      maxPayloadLength: options.maxPayloadBytes,
+      // uWS drops over-long frames without a close frame; up to twice the limit we answer 1009
+      // ourselves, like the ws engine does, and only beyond that does uWS cut the socket.
+      maxPayloadLength: options.maxPayloadBytes * 2,
       maxBackpressure: options.maxBackpressureBytes,
       closeOnBackpressureLimit: 0,
       // Keepalive is the gateway's policy, driven by its own sweep.
@@ -120,6 +122,10 @@ export class UwsEngine implements WebSocketEngine {
 
       message: (ws, message, isBinary) => {
         const connection = ws.getUserData().connection!;
+        if (message.byteLength > options.maxPayloadBytes) {
+          connection.close(1009, 'Message too big');
+          return;
+        }
         if (isBinary) {
           handlers.message(connection, null, message.byteLength);
           return;
@@ -153,11 +159,14 @@ export class UwsEngine implements WebSocketEngine {
           reject(new Error(`uws engine could not listen on ${options.host}:${options.port}`));
           return;
         }
+        let listening = true;
         resolve({
           engine: 'uws',
           port: uws.us_socket_local_port(listenSocket as unknown as Uws.us_socket),
           stopAccepting: () => {
-            uws.us_listen_socket_close(listenSocket);
+            // Closing a listen socket twice is a use-after-free in uSockets.
+            if (listening) uws.us_listen_socket_close(listenSocket);
+            listening = false;
             return Promise.resolve();
           },
         });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  callErrorReplyId,
   MessageType,
   ocppErrorCode,
   parseFrame,
@@ -46,9 +47,6 @@ export interface ConnectionIdentity {
   readonly securityProfile: SecurityProfile;
   readonly leniency: LeniencyProfile | undefined;
 }
-
-/** A response frame starts with message type 3 or 4; those are never answered, even when broken. */
-const LOOKS_LIKE_RESPONSE = /^\s*\[\s*[34]\s*,/;
 
 /**
  * One station's socket: framing, validation, the inbound CALL queue, the outbound call queue,
@@ -120,9 +118,8 @@ export class StationConnection {
       const { failure } = parsed;
       this.services.metrics.frameFailures.inc({ reason: failure.reason });
       this.log.debug('unparseable frame', { reason: failure.reason, description: failure.description });
-      if (LOOKS_LIKE_RESPONSE.test(text)) return;
-      // 2.0.1 (part 4, 4.2.3): a message id that cannot be read is answered with "-1".
-      const messageId = failure.messageId ?? (this.identity.protocol === 'ocpp2.0.1' ? '-1' : null);
+      // Broken responses are never answered; an unreadable id is answered per version ("-1" in 2.0.1).
+      const messageId = callErrorReplyId(this.identity.protocol, failure);
       if (messageId !== null) this.replyError(messageId, 'unknown', failure.kind, failure.description, {});
       return;
     }

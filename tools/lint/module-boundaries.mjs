@@ -47,14 +47,21 @@ const ALLOWED_DEPENDENCIES = {
 /** The protocol library is publishable on its own: pure TypeScript plus its schema source. */
 const PROTOCOL_EXTERNALS = ['ajv', 'ajv-formats', 'ocpp-rpc', 'ocpp-rpc/*'];
 
-function bannedHeavyDependencies(typeTag) {
+function bannedHeavyDependencies(typeTag, inTests) {
   return Object.entries(HEAVY_DEPENDENCY_OWNERS)
-    .filter(([, owners]) => !owners.includes(typeTag))
+    .filter(([, owners]) => !owners.includes(typeTag) && !(inTests && owners.includes('type:testing')))
     .map(([dependency]) => dependency);
 }
 
-export const depConstraints = Object.entries(ALLOWED_DEPENDENCIES).map(([sourceTag, allowed]) =>
-  sourceTag === 'type:protocol'
-    ? { sourceTag, onlyDependOnLibsWithTags: allowed, allowedExternalImports: PROTOCOL_EXTERNALS }
-    : { sourceTag, onlyDependOnLibsWithTags: allowed, bannedExternalImports: bannedHeavyDependencies(sourceTag) },
-);
+function constraints(inTests) {
+  return Object.entries(ALLOWED_DEPENDENCIES).map(([sourceTag, allowed]) => {
+    const projects = inTests ? [...allowed, 'type:testing'] : allowed;
+    return sourceTag === 'type:protocol' && !inTests
+      ? { sourceTag, onlyDependOnLibsWithTags: projects, allowedExternalImports: PROTOCOL_EXTERNALS }
+      : { sourceTag, onlyDependOnLibsWithTags: projects, bannedExternalImports: bannedHeavyDependencies(sourceTag, inTests) };
+  });
+}
+
+export const depConstraints = constraints(false);
+/** Tests of any project may also use the test harness and real clients (ws, pg). */
+export const testDepConstraints = constraints(true);

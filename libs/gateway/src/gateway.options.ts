@@ -77,7 +77,7 @@ export function gatewayOptionsFromEnv(env: Env, readFile: (path: string) => stri
   const d = DEFAULT_GATEWAY_OPTIONS;
   const protocols = envList(env, 'OCPP_PROTOCOLS', d.protocols).map((protocol) => {
     if (protocol !== 'ocpp1.6' && protocol !== 'ocpp2.0.1') throw new Error(`OCPP_PROTOCOLS: unsupported "${protocol}"`);
-    return protocol as OcppVersion;
+    return protocol;
   });
   const tlsPort = envOptional(env, 'OCPP_TLS_PORT');
   const certFile = envOptional(env, 'OCPP_TLS_CERT_FILE');

@@ -299,7 +299,7 @@ export class OcppGateway {
       previous.close(CLOSE_NORMAL, 'Replaced by a newer connection', 'replaced');
       this.forget(previous, previous.closingReason ?? 'replaced', CLOSE_NORMAL);
     }
-    const connection = new StationConnection(identity, socket as EngineConnection<unknown>, this.services, this.deps.logger);
+    const connection = new StationConnection(identity, socket, this.services, this.deps.logger);
     this.connections.set(identity.stationId, connection);
     this.deps.events.online({
       stationId: identity.stationId,

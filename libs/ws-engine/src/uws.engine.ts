@@ -162,7 +162,7 @@ export class UwsEngine implements WebSocketEngine {
         let listening = true;
         resolve({
           engine: 'uws',
-          port: uws.us_socket_local_port(listenSocket as unknown as Uws.us_socket),
+          port: uws.us_socket_local_port(listenSocket),
           stopAccepting: () => {
             // Closing a listen socket twice is a use-after-free in uSockets.
             if (listening) uws.us_listen_socket_close(listenSocket);

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { envInt, envString, type Env } from '@evcsms/config';
+import { gatewayOptionsFromEnv, type GatewayOptions } from '@evcsms/gateway';
+
+export interface CsmsConfig {
+  readonly gateway: GatewayOptions;
+  readonly httpHost: string;
+  readonly httpPort: number;
+  readonly dataDir: string;
+  readonly adminApiKey: string;
+  readonly adminApiKeyGenerated: boolean;
+  readonly wsEngine: string | undefined;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/**
+ * Embedded defaults (ARCHITECTURE.md): unknown stations are accepted without a password, with a
+ * warning; a random admin key is generated and printed when ADMIN_API_KEY is unset.
+ */
+export function csmsConfigFromEnv(env: Env): CsmsConfig {
+  const embeddedDefaults: Env = {
+    OCPP_UNKNOWN_STATIONS: 'accept',
+    OCPP_ALLOW_PROFILE_0: 'true',
+    POD_NAME: 'csms-embedded',
+    ...env,
+  };
+  const adminApiKey = env['ADMIN_API_KEY'];
+  const logLevel = envString(env, 'LOG_LEVEL', 'info');
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error(`LOG_LEVEL: expected debug, info, warn or error, got "${logLevel}"`);
+  return {
+    gateway: gatewayOptionsFromEnv(embeddedDefaults, (path) => readFileSync(path, 'utf8')),
+    httpHost: envString(env, 'HTTP_HOST', '0.0.0.0'),
+    httpPort: envInt(env, 'HTTP_PORT', 8080, { min: 0, max: 65535 }),
+    dataDir: envString(env, 'DATA_DIR', './data'),
+    adminApiKey: adminApiKey ?? randomBytes(24).toString('base64url'),
+    adminApiKeyGenerated: adminApiKey === undefined,
+    wsEngine: env['WS_ENGINE'],
+    logLevel: logLevel as CsmsConfig['logLevel'],
+  };
+}

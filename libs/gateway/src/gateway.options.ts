@@ -30,7 +30,6 @@ export interface GatewayOptions {
   readonly maxOutboundQueue: number;
   readonly pingIntervalMs: number;
   readonly idleTimeoutMs: number;
-  readonly heartbeatIntervalSec: number;
   readonly credentialCacheMs: number;
   readonly drainDeadlineMs: number;
   readonly drainSpreadMs: number;
@@ -63,7 +62,6 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   maxOutboundQueue: 50,
   pingIntervalMs: 60_000,
   idleTimeoutMs: 150_000,
-  heartbeatIntervalSec: 300,
   credentialCacheMs: 30_000,
   drainDeadlineMs: 10_000,
   drainSpreadMs: 20_000,
@@ -105,7 +103,6 @@ export function gatewayOptionsFromEnv(env: Env, readFile: (path: string) => stri
     maxOutboundQueue: envInt(env, 'OCPP_MAX_OUTBOUND_QUEUE', d.maxOutboundQueue, { min: 0 }),
     pingIntervalMs: envInt(env, 'OCPP_PING_INTERVAL_MS', d.pingIntervalMs, { min: 100 }),
     idleTimeoutMs: envInt(env, 'OCPP_IDLE_TIMEOUT_MS', d.idleTimeoutMs, { min: 100 }),
-    heartbeatIntervalSec: envInt(env, 'OCPP_HEARTBEAT_INTERVAL_SEC', d.heartbeatIntervalSec, { min: 1 }),
     credentialCacheMs: envInt(env, 'OCPP_CREDENTIAL_CACHE_MS', d.credentialCacheMs, { min: 0 }),
     drainDeadlineMs: envInt(env, 'OCPP_DRAIN_DEADLINE_MS', d.drainDeadlineMs, { min: 0 }),
     drainSpreadMs: envInt(env, 'OCPP_DRAIN_SPREAD_MS', d.drainSpreadMs, { min: 0 }),

@@ -1,0 +1,83 @@
+import type { OcppVersion, RpcErrorKind } from '@evcsms/ocpp';
+
+export const ENVELOPE_VERSION = 1;
+
+/**
+ * How the gateway answers a station CALL:
+ * - 'reply': the answer needs a decision (BootNotification, Authorize, StartTransaction...); the
+ *   owning service makes it durable, decides and replies through the pod's channel;
+ * - 'ack': the answer is fixed by the spec (MeterValues, StatusNotification...); the gateway
+ *   answers once the bus has durably accepted the envelope, and services process it after.
+ */
+export type ReplyMode = 'reply' | 'ack';
+
+export interface StationCallEnvelope {
+  readonly v: typeof ENVELOPE_VERSION;
+  readonly type: 'station-call';
+  readonly stationId: string;
+  readonly tenantId: string;
+  readonly protocol: OcppVersion;
+  readonly action: string;
+  readonly messageId: string;
+  readonly podId: string;
+  readonly connectionId: string;
+  /** ISO-8601, when the gateway received the frame. */
+  readonly receivedAt: string;
+  readonly replyMode: ReplyMode;
+  readonly payload: Record<string, unknown>;
+}
+
+export type StationPresenceEnvelope =
+  | (PresenceBase & { readonly type: 'station-online'; readonly remoteAddress: string; readonly securityProfile: number })
+  | (PresenceBase & { readonly type: 'station-offline'; readonly reason: string; readonly closeCode: number })
+  | (PresenceBase & { readonly type: 'station-activity'; readonly action: string });
+
+interface PresenceBase {
+  readonly v: typeof ENVELOPE_VERSION;
+  readonly stationId: string;
+  readonly tenantId: string;
+  readonly podId: string;
+  readonly connectionId: string;
+  readonly protocol: OcppVersion;
+  /** ISO-8601. Consumers order presence by (at, connectionId): an offline for an older connection never overrides a newer online. */
+  readonly at: string;
+}
+
+/** Messages on a pod's channel. */
+export type PodMessage =
+  | {
+      readonly type: 'call-reply';
+      readonly connectionId: string;
+      readonly messageId: string;
+      readonly outcome:
+        | { readonly result: Record<string, unknown> }
+        | { readonly error: { readonly kind: RpcErrorKind; readonly description: string; readonly details?: Record<string, unknown> } };
+    }
+  | {
+      readonly type: 'command';
+      readonly commandId: string;
+      readonly stationId: string;
+      readonly action: string;
+      readonly payload: Record<string, unknown>;
+      readonly timeoutMs: number;
+      /** The pod waiting for the result. */
+      readonly replyTo: string;
+    }
+  | { readonly type: 'command-result'; readonly commandId: string; readonly result: CommandResult }
+  | { readonly type: 'evict'; readonly stationId: string; readonly connectionId: string };
+
+/** What a command to a station ended with, as the requester sees it. */
+export type CommandResult =
+  | { readonly status: 'result'; readonly payload: Record<string, unknown> }
+  | { readonly status: 'error'; readonly errorCode: string; readonly errorDescription: string; readonly errorDetails: Record<string, unknown> }
+  | { readonly status: 'failed'; readonly failure: CommandFailure; readonly message: string }
+  | { readonly status: 'queued'; readonly commandId: string; readonly expiresAt: string };
+
+export type CommandFailure =
+  | 'offline'
+  | 'timeout'
+  | 'queue-full'
+  | 'invalid-request'
+  | 'invalid-response'
+  | 'not-supported'
+  | 'connection-closed';

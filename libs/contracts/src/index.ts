@@ -1,0 +1,3 @@
+export * from './topics';
+export * from './envelopes';
+export { replyModeOf, ackResponse } from './reply-mode';

@@ -2,6 +2,9 @@ import type { OcppVersion, RpcErrorKind } from '@evcsms/ocpp';
 
 export const ENVELOPE_VERSION = 1;
 
+/** Until multi-tenancy lands every station belongs to one tenant. */
+export const DEFAULT_TENANT = 'default';
+
 /**
  * How the gateway answers a station CALL:
  * - 'reply': the answer needs a decision (BootNotification, Authorize, StartTransaction...); the
@@ -64,7 +67,9 @@ export type PodMessage =
       readonly replyTo: string;
     }
   | { readonly type: 'command-result'; readonly commandId: string; readonly result: CommandResult }
-  | { readonly type: 'evict'; readonly stationId: string; readonly connectionId: string };
+  | { readonly type: 'evict'; readonly stationId: string; readonly connectionId: string }
+  /** A command was queued for a station that has just come online here: deliver it now. */
+  | { readonly type: 'deliver-pending'; readonly stationId: string };
 
 /** What a command to a station ended with, as the requester sees it. */
 export type CommandResult =

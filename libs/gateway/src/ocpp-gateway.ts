@@ -166,6 +166,18 @@ export class OcppGateway {
       : undefined;
   }
 
+  /** Every station this gateway holds: for re-registration after the registry lost its data. */
+  *heldStations(): Iterable<{ stationId: string; connectionId: string; protocol: OcppVersion; connectedAt: Date }> {
+    for (const connection of this.connections.values()) {
+      yield {
+        stationId: connection.stationId,
+        connectionId: connection.identity.connectionId,
+        protocol: connection.identity.protocol,
+        connectedAt: connection.connectedAt,
+      };
+    }
+  }
+
   /** Sends a CSMS CALL to a station held by this gateway. */
   call(stationId: string, action: string, payload: Record<string, unknown>, options: { timeoutMs?: number } = {}): Promise<OutboundCallResult> {
     const connection = this.connections.get(stationId);

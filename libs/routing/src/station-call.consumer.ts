@@ -1,0 +1,60 @@
+import type { ConsumedMessage, MessageBus, Subscription } from '@evcsms/bus';
+import { TOPICS, type PodMessage, type StationCallEnvelope } from '@evcsms/contracts';
+import type { InboundCallOutcome } from '@evcsms/gateway';
+import type { Logger } from '@evcsms/logging';
+import type { PodChannel } from '@evcsms/registry';
+
+/** A service's handler for one action. Must be idempotent: redelivery after a crash is normal. */
+export type StationCallProcessor = (envelope: StationCallEnvelope) => Promise<InboundCallOutcome>;
+
+export interface StationCallConsumerOptions {
+  /** The service's consumer group: every service sees every station call. */
+  readonly groupId: string;
+  readonly fromBeginning?: boolean;
+}
+
+/**
+ * The service side of the station-call topic: runs this service's processor for each action it
+ * owns, in per-station order, and sends 'reply' answers back to the gateway pod that holds the
+ * station's socket. Offsets are committed only after the batch was processed, so a crash means
+ * redelivery, never loss.
+ */
+export class StationCallConsumer {
+  private subscription: Subscription | undefined;
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly channel: PodChannel,
+    private readonly processors: ReadonlyMap<string, StationCallProcessor>,
+    private readonly options: StationCallConsumerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscription = await this.bus.subscribe(
+      { groupId: this.options.groupId, topics: [TOPICS.stationCalls], fromBeginning: this.options.fromBeginning ?? true },
+      (batch) => this.processBatch(batch),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+    this.subscription = undefined;
+  }
+
+  private async processBatch(batch: readonly ConsumedMessage[]): Promise<void> {
+    for (const message of batch) {
+      const envelope = JSON.parse(message.value) as StationCallEnvelope;
+      const processor = this.processors.get(envelope.action);
+      if (!processor) continue;
+      const outcome = await processor(envelope);
+      if (envelope.replyMode === 'reply') {
+        const reply: PodMessage = { type: 'call-reply', connectionId: envelope.connectionId, messageId: envelope.messageId, outcome };
+        // At most once: if the pod is gone the station never sees this answer and sends again.
+        await this.channel.send(envelope.podId, JSON.stringify(reply)).catch((error: unknown) => {
+          this.logger.warn('could not return a reply to its gateway', { podId: envelope.podId, stationId: envelope.stationId, error });
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import ocpp201Schemas from 'ocpp-rpc/lib/schemas/ocpp2_0_1.json';
+import { type Ocpp201Action } from '../generated/ocpp201.types';
+import { RPC_ERROR_KINDS, type RpcErrorKind } from '../rpc/rpc-error-kind';
+import { dottedSchemaKey, type OcppVersionDescriptor } from './version-descriptor';
+
+/** The error kinds are the 2.0.1 spellings, so the table is the identity. */
+const IDENTITY_CODES = Object.fromEntries(RPC_ERROR_KINDS.map((kind) => [kind, kind])) as Record<RpcErrorKind, string>;
+
+/** OCPP 2.0.1 (64 actions). */
+export const OCPP201_DESCRIPTOR: OcppVersionDescriptor<Ocpp201Action> = {
+  version: 'ocpp2.0.1',
+  schemas: ocpp201Schemas,
+  schemaKeyOf: dottedSchemaKey,
+  messageTypes: new Set([2, 3, 4]),
+  errorCodes: IDENTITY_CODES,
+  // Tolerate peers that reuse the 1.6 spellings.
+  errorCodeAliases: {
+    FormationViolation: 'FormatViolation',
+    OccurenceConstraintViolation: 'OccurrenceConstraintViolation',
+  },
+  senders: {
+    Authorize: 'ChargingStation',
+    BootNotification: 'ChargingStation',
+    CancelReservation: 'CSMS',
+    CertificateSigned: 'CSMS',
+    ChangeAvailability: 'CSMS',
+    ClearCache: 'CSMS',
+    ClearChargingProfile: 'CSMS',
+    ClearDisplayMessage: 'CSMS',
+    ClearedChargingLimit: 'ChargingStation',
+    ClearVariableMonitoring: 'CSMS',
+    CostUpdated: 'CSMS',
+    CustomerInformation: 'CSMS',
+    DataTransfer: 'Both',
+    DeleteCertificate: 'CSMS',
+    FirmwareStatusNotification: 'ChargingStation',
+    Get15118EVCertificate: 'ChargingStation',
+    GetBaseReport: 'CSMS',
+    GetCertificateStatus: 'ChargingStation',
+    GetChargingProfiles: 'CSMS',
+    GetCompositeSchedule: 'CSMS',
+    GetDisplayMessages: 'CSMS',
+    GetInstalledCertificateIds: 'CSMS',
+    GetLocalListVersion: 'CSMS',
+    GetLog: 'CSMS',
+    GetMonitoringReport: 'CSMS',
+    GetReport: 'CSMS',
+    GetTransactionStatus: 'CSMS',
+    GetVariables: 'CSMS',
+    Heartbeat: 'ChargingStation',
+    InstallCertificate: 'CSMS',
+    LogStatusNotification: 'ChargingStation',
+    MeterValues: 'ChargingStation',
+    NotifyChargingLimit: 'ChargingStation',
+    NotifyCustomerInformation: 'ChargingStation',
+    NotifyDisplayMessages: 'ChargingStation',
+    NotifyEVChargingNeeds: 'ChargingStation',
+    NotifyEVChargingSchedule: 'ChargingStation',
+    NotifyEvent: 'ChargingStation',
+    NotifyMonitoringReport: 'ChargingStation',
+    NotifyReport: 'ChargingStation',
+    PublishFirmware: 'CSMS',
+    PublishFirmwareStatusNotification: 'ChargingStation',
+    ReportChargingProfiles: 'ChargingStation',
+    RequestStartTransaction: 'CSMS',
+    RequestStopTransaction: 'CSMS',
+    ReservationStatusUpdate: 'ChargingStation',
+    ReserveNow: 'CSMS',
+    Reset: 'CSMS',
+    SecurityEventNotification: 'ChargingStation',
+    SendLocalList: 'CSMS',
+    SetChargingProfile: 'CSMS',
+    SetDisplayMessage: 'CSMS',
+    SetMonitoringBase: 'CSMS',
+    SetMonitoringLevel: 'CSMS',
+    SetNetworkProfile: 'CSMS',
+    SetVariableMonitoring: 'CSMS',
+    SetVariables: 'CSMS',
+    SignCertificate: 'ChargingStation',
+    StatusNotification: 'ChargingStation',
+    TransactionEvent: 'ChargingStation',
+    TriggerMessage: 'CSMS',
+    UnlockConnector: 'CSMS',
+    UnpublishFirmware: 'CSMS',
+    UpdateFirmware: 'CSMS',
+  },
+  // OCPP-J 2.0.1, CALLERROR: a CALLERROR for a message whose id cannot be read uses "-1".
+  unreadableMessageIdReply: '-1',
+  // OCPP-J 2.0.1 section 4.4 (extension fallback): unknown message types are answered with MessageTypeNotSupported.
+  answersUnsupportedMessageType: true,
+  // OCPP-J 2.0.1, CALLERROR fields: errorDescription is at most 255 characters.
+  maxErrorDescriptionLength: 255,
+};

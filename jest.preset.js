@@ -30,7 +30,7 @@ function tier(displayName, testMatch, extra = {}) {
     transform,
     moduleNameMapper,
     testMatch,
-    testPathIgnorePatterns: ['/node_modules/', '/dist/', '/tmp/'],
+    testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/tmp/'],
     ...extra,
   };
 }

@@ -5,8 +5,8 @@
 
 /** heavy library -> the project types allowed to import it */
 export const HEAVY_DEPENDENCY_OWNERS = {
-  kafkajs: ['type:adapter-kafka'],
-  ioredis: ['type:adapter-redis'],
+  kafkajs: ['type:adapter-kafka', 'type:testing'],
+  ioredis: ['type:adapter-redis', 'type:testing'],
   typeorm: ['type:data-access'],
   '@nestjs/typeorm': ['type:data-access'],
   pg: ['type:data-access', 'type:testing'],

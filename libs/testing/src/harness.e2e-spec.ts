@@ -5,9 +5,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 // The harness proves real clients against its services; see docs/testing.md (lint exception).
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import Redis from 'ioredis';
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { Kafka, logLevel } from 'kafkajs';
 import {
   createRedisNamespace,

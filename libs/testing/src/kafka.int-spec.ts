@@ -1,6 +1,5 @@
 // The point of this file is a real kafkajs client against the mock cluster (lint exception:
 // docs/testing.md).
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { Kafka, logLevel, type Consumer, type EachMessagePayload, type Producer } from 'kafkajs';
 import {
   checkKafkaBrokers,

@@ -1,5 +1,4 @@
 // Real Redis client (lint exception: docs/testing.md).
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import Redis from 'ioredis';
 import { createRedisNamespace, type RedisNamespace } from './redis';
 

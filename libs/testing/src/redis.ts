@@ -1,6 +1,5 @@
 // Real Redis for tests: each test gets its own key prefix on the shared server.
 // The harness itself needs a Redis client (lint exception: docs/testing.md).
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import Redis, { type RedisOptions } from 'ioredis';
 import { DEFAULT_REDIS_URL, ENV, randomSuffix, redactUrl, testRedisUrl } from './env';
 

@@ -37,3 +37,4 @@ export {
   type KafkaMockClusterOptions,
   type KcatMockCluster,
 } from './kafka';
+export { RawOcppClient, UpgradeRefused, refusal } from './raw-ocpp-client';

@@ -1,1 +1,3 @@
 export * from './connection-registry.port';
+export * from './registry.rules';
+export * from './in-process';

@@ -17,7 +17,7 @@ import type { OutboundCallResult } from './connection/outbound-calls';
 import { StationConnection, type ConnectionIdentity, type ConnectionServices } from './connection/station-connection';
 import { createGatewayMetrics, type GatewayMetrics } from './gateway.metrics';
 import type { GatewayOptions } from './gateway.options';
-import type { OfflineReason, StationCallHandler, StationCredentialStore, StationEventsListener } from './gateway.ports';
+import type { OfflineReason, StationCallHandler, StationCredentialStore, StationEventsListener, StationOnline } from './gateway.ports';
 import { stationIdFromUrl } from './station-path';
 import { negotiateSubprotocol } from './subprotocol';
 
@@ -167,12 +167,14 @@ export class OcppGateway {
   }
 
   /** Every station this gateway holds: for re-registration after the registry lost its data. */
-  *heldStations(): Iterable<{ stationId: string; connectionId: string; protocol: OcppVersion; connectedAt: Date }> {
+  *heldStations(): Iterable<StationOnline> {
     for (const connection of this.connections.values()) {
       yield {
         stationId: connection.stationId,
         connectionId: connection.identity.connectionId,
         protocol: connection.identity.protocol,
+        remoteAddress: connection.socket.remoteAddress,
+        securityProfile: connection.identity.securityProfile,
         connectedAt: connection.connectedAt,
       };
     }

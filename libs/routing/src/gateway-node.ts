@@ -25,6 +25,8 @@ export interface GatewayNodeDependencies {
   readonly credentials: StationCredentialStore;
   readonly bus: MessageBus;
   readonly registry: ConnectionRegistry;
+  /** Health of everything behind the registry and channel (e.g. both Redis connections). */
+  readonly registryHealth?: () => { readonly healthy: boolean };
   readonly channel: PodChannel;
   readonly pendingCommands: PendingCommandStore;
   readonly metrics: MetricsRegistry;
@@ -68,7 +70,7 @@ export class GatewayNode {
     });
     this.presence.attach(this.gateway);
     this.router = new CommandRouter(deps.registry, deps.pendingCommands, this.inbox);
-    this.gateway.setDependencyCheck(() => ({ bus: deps.bus.health().healthy, registry: deps.registry.health().healthy }));
+    this.gateway.setDependencyCheck(() => ({ bus: deps.bus.health().healthy, registry: (deps.registryHealth ? deps.registryHealth() : deps.registry.health()).healthy }));
 
     this.inbox.on('call-reply', (message) => this.handler.deliverReply(message.connectionId, message.messageId, message.outcome));
     this.inbox.on('evict', (message) => this.gateway.evict(message.stationId, message.connectionId));
@@ -79,7 +81,15 @@ export class GatewayNode {
         .catch((error: unknown) => logger.warn('could not return a command result', { commandId: message.commandId, error }));
     });
     deps.registry.onReset(() => {
-      void this.renewLease().then(() => this.presence.reregisterAll()).then((count) => logger.warn('registry was reset; stations registered again', { count }));
+      // Drop whatever of ours survived (sockets closed while we were cut off), then start over.
+      void this.renewLease()
+        .then(() => deps.registry.releasePod(podId))
+        .then(() => this.renewLease())
+        .then(() => this.presence.reregisterAll())
+        .then(
+          (count) => logger.warn('registry was reset or our lease lapsed; stations registered again', { count }),
+          (error: unknown) => logger.error('re-registration after a registry reset failed', { error }),
+        );
     });
   }
 

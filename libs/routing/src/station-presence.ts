@@ -30,6 +30,14 @@ export class StationPresence implements StationEventsListener {
   }
 
   online(event: StationOnline): void {
+    this.announceOnline(event);
+    void this.perStation.run(event.stationId, async () => {
+      await this.register(event.stationId, event.connectionId, event.protocol, event.connectedAt);
+      await this.deliverPending(event.stationId);
+    });
+  }
+
+  private announceOnline(event: StationOnline): void {
     this.outbox.add({
       v: ENVELOPE_VERSION,
       type: 'station-online',
@@ -41,10 +49,6 @@ export class StationPresence implements StationEventsListener {
       at: event.connectedAt.toISOString(),
       remoteAddress: event.remoteAddress,
       securityProfile: event.securityProfile,
-    });
-    void this.perStation.run(event.stationId, async () => {
-      await this.register(event.stationId, event.connectionId, event.protocol, event.connectedAt);
-      await this.deliverPending(event.stationId);
     });
   }
 
@@ -85,13 +89,20 @@ export class StationPresence implements StationEventsListener {
     });
   }
 
-  /** After the registry lost its data: every station we hold, registered again. */
+  /**
+   * After the registry lost its data, or our lease lapsed and a reaper may have declared our
+   * stations offline: every station we hold is registered and announced online again.
+   * Consumers order presence by time and connection, so a repeated online is harmless.
+   */
   async reregisterAll(): Promise<number> {
     if (!this.gateway) return 0;
     const held = [...this.gateway.heldStations()];
     await Promise.all(
       held.map((station) =>
-        this.perStation.run(station.stationId, () => this.register(station.stationId, station.connectionId, station.protocol, station.connectedAt)),
+        this.perStation.run(station.stationId, async () => {
+          await this.register(station.stationId, station.connectionId, station.protocol, station.connectedAt);
+          this.announceOnline({ ...station, connectedAt: new Date() });
+        }),
       ),
     );
     return held.length;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { envInt, envString, type Env } from '@evcsms/config';
 import { gatewayOptionsFromEnv, type GatewayOptions } from '@evcsms/gateway';
+import { logLevelFromEnv, type LogLevel } from '@evcsms/logging';
 
 export interface CsmsConfig {
   readonly gateway: GatewayOptions;
@@ -11,7 +12,7 @@ export interface CsmsConfig {
   readonly adminApiKey: string;
   readonly adminApiKeyGenerated: boolean;
   readonly wsEngine: string | undefined;
-  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly logLevel: LogLevel;
 }
 
 /**
@@ -26,8 +27,6 @@ export function csmsConfigFromEnv(env: Env): CsmsConfig {
     ...env,
   };
   const adminApiKey = env['ADMIN_API_KEY'];
-  const logLevel = envString(env, 'LOG_LEVEL', 'info');
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error(`LOG_LEVEL: expected debug, info, warn or error, got "${logLevel}"`);
   return {
     gateway: gatewayOptionsFromEnv(embeddedDefaults, (path) => readFileSync(path, 'utf8')),
     httpHost: envString(env, 'HTTP_HOST', '0.0.0.0'),
@@ -36,6 +35,6 @@ export function csmsConfigFromEnv(env: Env): CsmsConfig {
     adminApiKey: adminApiKey ?? randomBytes(24).toString('base64url'),
     adminApiKeyGenerated: adminApiKey === undefined,
     wsEngine: env['WS_ENGINE'],
-    logLevel: logLevel as CsmsConfig['logLevel'],
+    logLevel: logLevelFromEnv(env['LOG_LEVEL']),
   };
 }

@@ -66,3 +66,11 @@ export function createLogger(options: { level?: LogLevel; sink?: LogSink; fields
 
 /** For tests and tools that want no output. */
 export const silentLogger: Logger = createLogger({ sink: () => undefined, level: 'error' });
+
+/** LOG_LEVEL, validated: a typo must fail at boot rather than silently log everything. */
+export function logLevelFromEnv(value: string | undefined, fallback: LogLevel = 'info'): LogLevel {
+  if (value === undefined || value.trim() === '') return fallback;
+  const level = value.trim().toLowerCase();
+  if (level in LEVEL_ORDER) return level as LogLevel;
+  throw new Error(`LOG_LEVEL: expected debug, info, warn or error, got "${value}"`);
+}

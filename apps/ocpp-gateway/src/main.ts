@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { envInt, envString } from '@evcsms/config';
+import { gatewayOptionsFromEnv, InMemoryCredentialStore } from '@evcsms/gateway';
+import { createLogger, logLevelFromEnv } from '@evcsms/logging';
+import { createMetricsRegistry, startOpsHttpServer } from '@evcsms/metrics';
+import { DEFAULT_LEASE_MS, GatewayNode } from '@evcsms/routing';
+import { spineFromEnv } from '@evcsms/runtime';
+import { NodeWsEngine, selectEngine } from '@evcsms/ws-engine';
+
+/**
+ * One gateway pod: `ws://:OCPP_PORT/ocpp/{id}` for stations, `:HTTP_PORT` for /healthz, /readyz,
+ * /metrics. KAFKA_BROKERS and REDIS_URL connect it to the rest of the platform.
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  const gatewayOptions = gatewayOptionsFromEnv(env, (path) => readFileSync(path, 'utf8'));
+  const logger = createLogger({ level: logLevelFromEnv(env['LOG_LEVEL']), fields: { service: 'ocpp-gateway', podId: gatewayOptions.podId } });
+  const metrics = createMetricsRegistry({ defaultLabels: { service: 'ocpp-gateway', pod: gatewayOptions.podId } });
+  const selection = selectEngine(env['WS_ENGINE']);
+  const spine = await spineFromEnv(env, logger);
+  logger.info('starting', { engine: selection.engine.name, engineReason: selection.reason, bus: spine.mode.bus, registry: spine.mode.registry });
+
+  const node = new GatewayNode(
+    {
+      gateway: gatewayOptions,
+      leaseMs: envInt(env, 'REGISTRY_LEASE_MS', DEFAULT_LEASE_MS, { min: 100 }),
+      replyTimeoutMs: envInt(env, 'OCPP_REPLY_TIMEOUT_MS', 10_000, { min: 100 }),
+    },
+    {
+      engine: selection.engine,
+      tlsEngine: new NodeWsEngine(),
+      // Station credentials move to PostgreSQL with the sessions service; until then only
+      // profile-0 stations (OCPP_ALLOW_PROFILE_0) can connect to a standalone gateway.
+      credentials: new InMemoryCredentialStore(),
+      bus: spine.bus,
+      registry: spine.registry,
+      registryHealth: spine.registryHealth,
+      channel: spine.channel,
+      pendingCommands: spine.pendingCommands,
+      metrics,
+      logger,
+    },
+  );
+  const ports = await node.start();
+  const ops = await startOpsHttpServer({
+    host: envString(env, 'HTTP_HOST', '0.0.0.0'),
+    port: envInt(env, 'HTTP_PORT', 8080, { min: 0, max: 65535 }),
+    metrics,
+    readiness: () => node.gateway.readiness(),
+  });
+  // One machine-readable line for supervisors and tests that start gateways as processes.
+  process.stdout.write(`${JSON.stringify({ ready: true, ocppPort: ports.port, tlsPort: ports.tlsPort, httpPort: ops.port, podId: gatewayOptions.podId })}\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('draining', { signal });
+    node
+      .drain()
+      .then(() => spine.close())
+      .then(() => ops.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', { error });
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`ocpp-gateway failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

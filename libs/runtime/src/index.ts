@@ -1,0 +1,1 @@
+export { spineFromEnv, type Spine } from './spine';

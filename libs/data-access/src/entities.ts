@@ -1,0 +1,21 @@
+import { SessionsSchema1795400000000 } from './migrations/1795400000000-sessions-schema';
+import { ConnectorEntity, ConnectorStatusEventEntity } from './sessions/connector.entity';
+import { IdTokenEntity, LocalAuthListEntity } from './sessions/id-token.entity';
+import { MeterValueEntity } from './sessions/meter-value.entity';
+import { ReservationEntity } from './sessions/reservation.entity';
+import { StationEntity } from './sessions/station.entity';
+import { TransactionEntity } from './sessions/transaction.entity';
+
+export const ENTITIES = [
+  StationEntity,
+  ConnectorEntity,
+  ConnectorStatusEventEntity,
+  IdTokenEntity,
+  LocalAuthListEntity,
+  TransactionEntity,
+  MeterValueEntity,
+  ReservationEntity,
+];
+
+/** In order; never edit one that has shipped, add a new one. */
+export const MIGRATIONS = [SessionsSchema1795400000000];

@@ -18,6 +18,9 @@ interface UwsUserData<Context> {
 
 const SEND_OUTCOME: Record<number, SendOutcome> = { 0: 'buffered', 1: 'sent', 2: 'dropped' };
 
+/** Reasons uWS gives when it closes a socket on its own, and the close code they mean. */
+const UWS_FORCE_CLOSE_CODES: Record<string, number> = { 'Received invalid UTF-8': 1007, 'Received too big message': 1009 };
+
 class UwsConnection<Context> implements EngineConnection<Context> {
   /** uWS throws on any use of a socket after its close handler ran. */
   closed = false;
@@ -63,7 +66,8 @@ export class UwsEngine implements WebSocketEngine {
     if (options.tls) return Promise.reject(new Error('the uws engine serves plain ws:// only; use the ws engine for TLS'));
     const { uws } = this;
     const app = uws.App();
-    const textDecoder = new TextDecoder('utf-8', { fatal: true });
+    // ignoreBOM keeps a leading BOM in the text, as the ws engine does (it is not JSON).
+    const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
     app.ws<UwsUserData<Context>>('/*', {
       compression: uws.DISABLED,
@@ -134,6 +138,7 @@ export class UwsEngine implements WebSocketEngine {
         try {
           text = textDecoder.decode(message);
         } catch {
+          // This uWS build rejects bad UTF-8 before JS runs; this guards builds that do not.
           connection.close(1007, 'Invalid UTF-8');
           return;
         }
@@ -145,7 +150,9 @@ export class UwsEngine implements WebSocketEngine {
       close: (ws, code, message) => {
         const connection = ws.getUserData().connection!;
         connection.closed = true;
-        handlers.close(connection, code, Buffer.from(message).toString('utf8'));
+        const reason = Buffer.from(message).toString('utf8');
+        // uWS drops sockets itself for bad UTF-8 and frames over its limit, reporting 1006.
+        handlers.close(connection, code === 1006 ? (UWS_FORCE_CLOSE_CODES[reason] ?? code) : code, reason);
       },
     });
 

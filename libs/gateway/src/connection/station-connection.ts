@@ -3,6 +3,7 @@ import {
   callErrorReplyId,
   MessageType,
   ocppErrorCode,
+  ocppErrorKind,
   parseFrame,
   senderOf,
   serializeCall,
@@ -279,7 +280,9 @@ export class StationConnection {
     const seconds = elapsedMs / 1000;
     if (frame.type === MessageType.CALLERROR) {
       metrics.messages.inc({ action: request.action, direction: 'in', type: 'error', outcome: 'accepted' });
-      metrics.callErrors.inc({ code: frame.errorCode, direction: 'in' });
+      // Station-chosen codes are not label values: unknown ones are counted as 'other'.
+      const kind = ocppErrorKind(this.identity.protocol, frame.errorCode);
+      metrics.callErrors.inc({ code: kind ? ocppErrorCode(this.identity.protocol, kind) : 'other', direction: 'in' });
       metrics.outboundLatency.observe({ action: request.action, outcome: 'error' }, seconds);
       request.resolve({ status: 'error', errorCode: frame.errorCode, errorDescription: frame.errorDescription, errorDetails: frame.errorDetails });
     } else {
@@ -306,7 +309,8 @@ export class StationConnection {
 
   private replyError(messageId: string, action: string, kind: RpcErrorKind, description: string, details: Record<string, unknown>): void {
     const metrics = this.services.metrics;
-    metrics.messages.inc({ action, direction: 'in', type: 'call', outcome: 'rejected' });
+    // Made-up action names must not become label values (unbounded series).
+    metrics.messages.inc({ action: this.validator.hasAction(action) ? action : 'unknown', direction: 'in', type: 'call', outcome: 'rejected' });
     metrics.callErrors.inc({ code: ocppErrorCode(this.identity.protocol, kind), direction: 'out' });
     this.transmit(serializeCallError(this.identity.protocol, messageId, kind, description, details));
   }

@@ -1,4 +1,6 @@
+import { ApiKeyEntity } from './api/api-key.entity';
 import { SessionsSchema1795400000000 } from './migrations/1795400000000-sessions-schema';
+import { ApiKeys1795400000100 } from './migrations/1795400000100-api-keys';
 import { ConnectorEntity, ConnectorStatusEventEntity } from './sessions/connector.entity';
 import { IdTokenEntity, LocalAuthListEntity } from './sessions/id-token.entity';
 import { MeterValueEntity } from './sessions/meter-value.entity';
@@ -15,7 +17,8 @@ export const ENTITIES = [
   TransactionEntity,
   MeterValueEntity,
   ReservationEntity,
+  ApiKeyEntity,
 ];
 
 /** In order; never edit one that has shipped, add a new one. */
-export const MIGRATIONS = [SessionsSchema1795400000000];
+export const MIGRATIONS = [SessionsSchema1795400000000, ApiKeys1795400000100];

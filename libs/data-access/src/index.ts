@@ -6,3 +6,4 @@ export { IdTokenEntity, LocalAuthListEntity, type IdTokenStatus } from './sessio
 export { TransactionEntity, type TransactionStatus } from './sessions/transaction.entity';
 export { MeterValueEntity } from './sessions/meter-value.entity';
 export { ReservationEntity, type ReservationStatus } from './sessions/reservation.entity';
+export { ApiKeyEntity, type ApiScope } from './api/api-key.entity';

@@ -1,6 +1,7 @@
 import { createTestDatabase, startPgliteServer, type PgliteServer, type TestDatabase } from '@evcsms/testing';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from './data-source';
+import { MIGRATIONS } from './entities';
 import { StationEntity } from './sessions/station.entity';
 import { TransactionEntity } from './sessions/transaction.entity';
 
@@ -70,11 +71,11 @@ describe('the schema, on PostgreSQL and on PGlite', () => {
     await expect(dataSource.getRepository(TransactionEntity).insert({ ...row, ocppTransactionId: '2' })).rejects.toMatchObject({ code: '23505' });
   });
 
-  it('rolls back cleanly', async () => {
+  it('rolls every migration back cleanly', async () => {
     const scratch = await createTestDatabase();
     const dataSource = await openDatabase({ url: scratch.url });
     try {
-      await dataSource.undoLastMigration({ transaction: 'each' });
+      for (let step = 0; step < MIGRATIONS.length; step += 1) await dataSource.undoLastMigration({ transaction: 'each' });
       const tables: unknown[] = await dataSource.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migrations'`);
       expect(tables).toEqual([]);
     } finally {

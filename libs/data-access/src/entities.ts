@@ -1,7 +1,9 @@
 import { ApiKeyEntity } from './api/api-key.entity';
 import { SessionsSchema1795400000000 } from './migrations/1795400000000-sessions-schema';
 import { ApiKeys1795400000100 } from './migrations/1795400000100-api-keys';
+import { SessionsOutbox1795400000500 } from './migrations/1795400000500-sessions-outbox';
 import { ConnectorEntity, ConnectorStatusEventEntity } from './sessions/connector.entity';
+import { DomainEventOutboxEntity } from './sessions/domain-event-outbox.entity';
 import { IdTokenEntity, LocalAuthListEntity } from './sessions/id-token.entity';
 import { MeterValueEntity } from './sessions/meter-value.entity';
 import { ReservationEntity } from './sessions/reservation.entity';
@@ -18,7 +20,8 @@ export const ENTITIES = [
   MeterValueEntity,
   ReservationEntity,
   ApiKeyEntity,
+  DomainEventOutboxEntity,
 ];
 
 /** In order; never edit one that has shipped, add a new one. */
-export const MIGRATIONS = [SessionsSchema1795400000000, ApiKeys1795400000100];
+export const MIGRATIONS = [SessionsSchema1795400000000, ApiKeys1795400000100, SessionsOutbox1795400000500];

@@ -7,3 +7,4 @@ export { TransactionEntity, type TransactionStatus } from './sessions/transactio
 export { MeterValueEntity } from './sessions/meter-value.entity';
 export { ReservationEntity, type ReservationStatus } from './sessions/reservation.entity';
 export { ApiKeyEntity, type ApiScope } from './api/api-key.entity';
+export { DomainEventOutboxEntity } from './sessions/domain-event-outbox.entity';

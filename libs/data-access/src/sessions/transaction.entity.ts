@@ -11,6 +11,7 @@ export type TransactionStatus = 'active' | 'completed';
 @Unique('uq_transactions_station_start_key', ['stationId', 'startKey'])
 @Index('ix_transactions_station_status', ['stationId', 'status'])
 @Index('ix_transactions_started_at', ['startedAt'])
+@Index('ix_transactions_active_token', ['idToken'], { where: "status = 'active'" })
 @Check('ck_transactions_status', `status IN ('active', 'completed')`)
 export class TransactionEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -80,6 +81,25 @@ export class TransactionEntity {
 
   @Column({ name: 'remote_start_id', type: 'integer', nullable: true })
   remoteStartId!: number | null;
+
+  /** The last energy register reading applied (integer Wh) and when it was taken: energy grows from it. */
+  @Column({ name: 'register_last_wh', type: 'bigint', nullable: true })
+  registerLastWh!: string | null;
+
+  @Column({ name: 'register_last_at', type: 'timestamptz', nullable: true })
+  registerLastAt!: Date | null;
+
+  /** The authorization status the session's token was answered with. */
+  @Column({ name: 'auth_status', type: 'text', nullable: true })
+  authStatus!: string | null;
+
+  /** 2.0.1: triggerReason of the last event applied. */
+  @Column({ name: 'trigger_reason', type: 'text', nullable: true })
+  triggerReason!: string | null;
+
+  /** 2.0.1: chargingState of the last event applied that carried one. */
+  @Column({ name: 'charging_state', type: 'text', nullable: true })
+  chargingState!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

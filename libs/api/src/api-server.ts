@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, NestFactory, Reflector } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from '@evcsms/logging';
+import type { MetricsRegistry, ReadinessReport } from '@evcsms/metrics';
+import type { ConnectionRegistry, PendingCommandStore } from '@evcsms/registry';
+import type { CommandRouter } from '@evcsms/routing';
+import { DataSource } from 'typeorm';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeysService } from './auth/api-keys.service';
+import { ApiCommandRouter, ApiConnectionRegistry, ApiPendingCommands, CommandsController } from './commands/commands.controller';
+import { ProblemFilter } from './http/problem';
+import { SessionsController } from './sessions/sessions.controller';
+import { StationsController } from './stations/stations.controller';
+import { TokensController } from './tokens/tokens.controller';
+
+export interface ApiDependencies {
+  readonly dataSource: DataSource;
+  readonly router: Pick<CommandRouter, 'send'>;
+  readonly registry: Pick<ConnectionRegistry, 'lookup'>;
+  readonly pendingCommands: Pick<PendingCommandStore, 'get'>;
+  readonly adminApiKey: string | undefined;
+  readonly metrics: MetricsRegistry;
+  readonly readiness: () => ReadinessReport | Promise<ReadinessReport>;
+  readonly logger: Logger;
+}
+
+export interface ApiServerOptions {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface ApiServer {
+  readonly port: number;
+  readonly app: INestApplication;
+  close(): Promise<void>;
+}
+
+@Module({})
+class ApiModule {
+  static forRoot(deps: ApiDependencies): DynamicModule {
+    return {
+      module: ApiModule,
+      controllers: [StationsController, SessionsController, TokensController, CommandsController, ApiKeysController],
+      providers: [
+        { provide: DataSource, useValue: deps.dataSource },
+        { provide: ApiCommandRouter, useValue: deps.router },
+        { provide: ApiConnectionRegistry, useValue: deps.registry },
+        { provide: ApiPendingCommands, useValue: deps.pendingCommands },
+        { provide: ApiKeysService, useValue: new ApiKeysService(deps.dataSource, deps.adminApiKey) },
+        { provide: APP_GUARD, useFactory: (reflector: Reflector, keys: ApiKeysService) => new ApiKeyGuard(reflector, keys), inject: [Reflector, ApiKeysService] },
+        { provide: APP_FILTER, useValue: new ProblemFilter((error) => deps.logger.error('unexpected API error', { error })) },
+      ],
+    };
+  }
+}
+
+/**
+ * The operator and partner REST API under /api/v1 (OpenAPI at /docs-json, UI at /docs), plus
+ * the process's /healthz, /readyz and /metrics.
+ */
+export async function startApiServer(deps: ApiDependencies, options: ApiServerOptions): Promise<ApiServer> {
+  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024 });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(deps), adapter, { logger: false, abortOnError: false });
+  app.setGlobalPrefix('api/v1');
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('EV CSMS API')
+      .setDescription('Stations, sessions, tokens and commands. Errors are RFC 7807 problem+json; lists are {items, nextCursor}.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.get('/healthz', async () => ({ status: 'ok' }));
+  fastify.get('/readyz', async (_request, reply) => {
+    const report = await deps.readiness();
+    return reply.status(report.ready ? 200 : 503).send({ status: report.ready ? 'ready' : 'not-ready', checks: report.checks });
+  });
+  fastify.get('/metrics', async (_request, reply) => reply.header('content-type', deps.metrics.contentType).send(await deps.metrics.render()));
+
+  await app.listen(options.port, options.host);
+  const address = fastify.server.address();
+  return {
+    app,
+    port: typeof address === 'object' && address ? address.port : options.port,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,133 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { StationEntity, TransactionEntity } from '@evcsms/data-access';
+import type { OcppVersion } from '@evcsms/ocpp';
+import type { PendingCommandStore, ConnectionRegistry } from '@evcsms/registry';
+import type { CommandRouter } from '@evcsms/routing';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { RequireScope } from '../auth/api-key.guard';
+import { JsonSchemaPipe } from '../http/json-schema.pipe';
+import { badRequest, notFound, ProblemError } from '../http/problem';
+import { STATION_COMMANDS } from './station-commands';
+
+/** DI tokens for the spine parts the API talks to. */
+export abstract class ApiCommandRouter {
+  abstract send: CommandRouter['send'];
+}
+export abstract class ApiConnectionRegistry {
+  abstract lookup: ConnectionRegistry['lookup'];
+}
+export abstract class ApiPendingCommands {
+  abstract get: PendingCommandStore['get'];
+}
+
+const anyBody = new JsonSchemaPipe<Record<string, unknown>>({ type: 'object' });
+
+@ApiTags('commands')
+@Controller()
+export class CommandsController {
+  constructor(
+    private readonly db: DataSource,
+    private readonly router: ApiCommandRouter,
+    private readonly registry: ApiConnectionRegistry,
+    private readonly pending: ApiPendingCommands,
+  ) {}
+
+  @Post('stations/:id/commands/:command')
+  @RequireScope('operate')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Send a command to a station',
+    description:
+      `Commands: ${Object.keys(STATION_COMMANDS).join(', ')}. Answers 200 with the station's status and payload, ` +
+      '202 when queued for an offline station (queueIfOffline=true), 404 unknown station, 409 offline, 502 station CALLERROR, 504 station timeout.',
+  })
+  @ApiParam({ name: 'command', enum: Object.keys(STATION_COMMANDS) })
+  @ApiQuery({ name: 'queueIfOffline', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'ttlSeconds', required: false })
+  @ApiQuery({ name: 'timeoutSeconds', required: false })
+  @ApiBody({ required: false, schema: { type: 'object' } })
+  async send(
+    @Param('id') stationId: string,
+    @Param('command') command: string,
+    @Body(anyBody) body: Record<string, unknown>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('queueIfOffline') queueIfOffline?: string,
+    @Query('ttlSeconds') ttlSeconds?: string,
+    @Query('timeoutSeconds') timeoutSeconds?: string,
+  ): Promise<Record<string, unknown>> {
+    const definition = STATION_COMMANDS[command];
+    if (!definition) throw new ProblemError(404, 'Not Found', `unknown command "${command}"; known: ${Object.keys(STATION_COMMANDS).join(', ')}`);
+    const validBody = new JsonSchemaPipe<Record<string, unknown>>(definition.body, `${command} body`).transform(body);
+    const protocol = await this.protocolOf(stationId);
+    const call = await definition.toOcpp(validBody, { protocol, transactionIdOf: (sessionId) => this.transactionIdOf(stationId, sessionId) });
+    const result = await this.router.send(stationId, call.action, call.payload, {
+      queueIfOffline: queueIfOffline === 'true',
+      ttlMs: seconds(ttlSeconds, 'ttlSeconds', 86_400) * 1000,
+      timeoutMs: seconds(timeoutSeconds, 'timeoutSeconds', 30) * 1000,
+    });
+    switch (result.status) {
+      case 'result':
+        return { status: typeof result.payload['status'] === 'string' ? result.payload['status'] : 'Accepted', response: result.payload };
+      case 'queued':
+        void reply.status(202);
+        return { commandId: result.commandId, status: 'Queued', expiresAt: result.expiresAt };
+      case 'error':
+        throw new ProblemError(502, 'Station Error', `the station answered ${result.errorCode}: ${result.errorDescription}`, {
+          errorCode: result.errorCode,
+          errorDetails: result.errorDetails,
+        });
+      case 'failed':
+        switch (result.failure) {
+          case 'offline':
+          case 'connection-closed':
+            throw new ProblemError(409, 'Conflict', `station ${stationId} is offline; retry later or send with queueIfOffline=true`);
+          case 'timeout':
+            throw new ProblemError(504, 'Gateway Timeout', result.message);
+          case 'queue-full':
+            throw new ProblemError(429, 'Too Many Requests', result.message);
+          case 'invalid-request':
+          case 'not-supported':
+            throw badRequest(result.message);
+          case 'invalid-response':
+            throw new ProblemError(502, 'Station Error', result.message);
+        }
+    }
+  }
+
+  @Get('commands/:commandId')
+  @RequireScope('read')
+  @ApiOperation({ summary: 'Status of a command queued for an offline station' })
+  async status(@Param('commandId') commandId: string): Promise<Record<string, unknown>> {
+    const record = await this.pending.get(commandId);
+    if (!record) throw notFound(`command ${commandId}`);
+    return { ...record };
+  }
+
+  /** Online: the protocol it connected with; offline: the one it last used. */
+  private async protocolOf(stationId: string): Promise<OcppVersion> {
+    const location = await this.registry.lookup(stationId);
+    if (location) return location.protocol;
+    const station = await this.db.getRepository(StationEntity).findOneBy({ id: stationId });
+    if (!station) throw notFound(`station ${stationId}`);
+    if (station.protocol !== 'ocpp1.6' && station.protocol !== 'ocpp2.0.1') {
+      throw new ProblemError(409, 'Conflict', `station ${stationId} has never connected, so its protocol is unknown`);
+    }
+    return station.protocol;
+  }
+
+  private async transactionIdOf(stationId: string, sessionId: string): Promise<string> {
+    const session = await this.db.getRepository(TransactionEntity).findOneBy({ id: sessionId, stationId });
+    if (!session) throw notFound(`session ${sessionId} on station ${stationId}`);
+    if (session.status !== 'active') throw new ProblemError(409, 'Conflict', `session ${sessionId} has already ended`);
+    return session.ocppTransactionId;
+  }
+}
+
+function seconds(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 30 * 86_400) throw badRequest(`${name} must be a whole number of seconds`);
+  return value;
+}

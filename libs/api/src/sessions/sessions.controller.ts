@@ -1,0 +1,124 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { MeterValueEntity, TransactionEntity } from '@evcsms/data-access';
+import { Brackets, DataSource } from 'typeorm';
+import { RequireScope } from '../auth/api-key.guard';
+import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
+import { badRequest, notFound } from '../http/problem';
+
+export interface SessionView {
+  readonly id: string;
+  readonly stationId: string;
+  readonly evseId: number;
+  readonly connectorId: number;
+  readonly idToken: string | null;
+  readonly status: 'active' | 'completed';
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly energyWh: number;
+  readonly stopReason: string | null;
+  readonly flags: readonly string[];
+  readonly protocol: string;
+  readonly transactionId: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@ApiTags('sessions')
+@Controller('sessions')
+@RequireScope('read')
+export class SessionsController {
+  constructor(private readonly db: DataSource) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Charging sessions, newest first' })
+  @ApiQuery({ name: 'stationId', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: ['active', 'completed'] })
+  @ApiQuery({ name: 'from', required: false, description: 'started at or after (ISO-8601)' })
+  @ApiQuery({ name: 'to', required: false, description: 'started before (ISO-8601)' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  async list(
+    @Query('stationId') stationId?: string,
+    @Query('status') status?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ): Promise<Page<SessionView>> {
+    if (status !== undefined && status !== 'active' && status !== 'completed') throw badRequest('status must be active or completed');
+    const size = pageSize(limit);
+    const after = decodeCursor<{ startedAt: string; id: string }>(cursor, ['startedAt', 'id']);
+    const query = this.db.getRepository(TransactionEntity).createQueryBuilder('t').orderBy('t.started_at', 'DESC').addOrderBy('t.id', 'DESC').take(size + 1);
+    if (stationId !== undefined) query.andWhere('t.station_id = :stationId', { stationId });
+    if (status !== undefined) query.andWhere('t.status = :status', { status });
+    if (from !== undefined) query.andWhere('t.started_at >= :from', { from: instant(from, 'from') });
+    if (to !== undefined) query.andWhere('t.started_at < :to', { to: instant(to, 'to') });
+    if (after) {
+      query.andWhere(
+        new Brackets((where) => {
+          where.where('t.started_at < :afterStarted', { afterStarted: after.startedAt }).orWhere('t.started_at = :afterStarted AND t.id < :afterId', { afterId: after.id });
+        }),
+      );
+    }
+    return toPage(await query.getMany(), size, toView, (row) => ({ startedAt: row.startedAt.toISOString(), id: row.id }));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One session, with energy in Wh' })
+  async get(@Param('id') id: string): Promise<SessionView> {
+    if (!UUID.test(id)) throw notFound(`session ${id}`);
+    const row = await this.db.getRepository(TransactionEntity).findOneBy({ id });
+    if (!row) throw notFound(`session ${id}`);
+    return toView(row);
+  }
+
+  @Get(':id/meter-values')
+  @ApiOperation({ summary: 'The session’s sampled values in time order' })
+  @ApiQuery({ name: 'measurand', required: false })
+  async meterValues(@Param('id') id: string, @Query('measurand') measurand?: string): Promise<{ items: unknown[] }> {
+    if (!UUID.test(id)) throw notFound(`session ${id}`);
+    const exists = await this.db.getRepository(TransactionEntity).existsBy({ id });
+    if (!exists) throw notFound(`session ${id}`);
+    const rows = await this.db.getRepository(MeterValueEntity).find({
+      where: { transactionId: id, ...(measurand ? { measurand } : {}) },
+      order: { sampledAt: 'ASC', id: 'ASC' },
+      take: 10_000,
+    });
+    return {
+      items: rows.map((row) => ({
+        sampledAt: row.sampledAt.toISOString(),
+        measurand: row.measurand,
+        phase: row.phase || null,
+        location: row.location || null,
+        context: row.context || null,
+        unit: row.unit,
+        value: row.value,
+      })),
+    };
+  }
+}
+
+function toView(row: TransactionEntity): SessionView {
+  return {
+    id: row.id,
+    stationId: row.stationId,
+    evseId: row.evseId,
+    connectorId: row.connectorId,
+    idToken: row.idToken,
+    status: row.status,
+    startedAt: row.startedAt.toISOString(),
+    endedAt: row.endedAt?.toISOString() ?? null,
+    energyWh: Number(row.energyWh),
+    stopReason: row.stopReason,
+    flags: row.flags,
+    protocol: row.protocol,
+    transactionId: row.ocppTransactionId,
+  };
+}
+
+function instant(value: string, name: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw badRequest(`${name} must be an ISO-8601 date-time`);
+  return date;
+}

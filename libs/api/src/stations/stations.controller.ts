@@ -1,0 +1,101 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ConnectorEntity, StationEntity } from '@evcsms/data-access';
+import { DataSource, In, MoreThan } from 'typeorm';
+import { RequireScope } from '../auth/api-key.guard';
+import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
+import { notFound } from '../http/problem';
+
+export interface StationView {
+  readonly id: string;
+  readonly protocol: string | null;
+  readonly online: boolean;
+  readonly vendor: string | null;
+  readonly model: string | null;
+  readonly serialNumber: string | null;
+  readonly firmwareVersion: string | null;
+  readonly registrationStatus: string | null;
+  readonly lastBootAt: string | null;
+  readonly lastSeenAt: string | null;
+  readonly connectors: ReadonlyArray<{ evseId: number; connectorId: number; status: string; ocppStatus: string; errorCode: string | null; statusAt: string }>;
+}
+
+const STATION_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    protocol: { type: 'string', enum: ['ocpp1.6', 'ocpp2.0.1'], nullable: true },
+    online: { type: 'boolean' },
+    vendor: { type: 'string', nullable: true },
+    model: { type: 'string', nullable: true },
+    connectors: {
+      type: 'array',
+      items: { type: 'object', properties: { evseId: { type: 'integer' }, connectorId: { type: 'integer' }, status: { type: 'string' } } },
+    },
+  },
+};
+
+@ApiTags('stations')
+@Controller('stations')
+@RequireScope('read')
+export class StationsController {
+  constructor(private readonly db: DataSource) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List stations with their online flag, protocol and connector statuses' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'online', required: false, enum: ['true', 'false'] })
+  @ApiOkResponse({ schema: { type: 'object', properties: { items: { type: 'array', items: STATION_SCHEMA }, nextCursor: { type: 'string', nullable: true } } } })
+  async list(@Query('limit') limit?: string, @Query('cursor') cursor?: string, @Query('online') online?: string): Promise<Page<StationView>> {
+    const size = pageSize(limit);
+    const after = decodeCursor<{ id: string }>(cursor, ['id']);
+    const stations = await this.db.getRepository(StationEntity).find({
+      where: { ...(after ? { id: MoreThan(after.id) } : {}), ...(online === undefined ? {} : { online: online === 'true' }) },
+      order: { id: 'ASC' },
+      take: size + 1,
+    });
+    const connectors = await this.connectorsOf(stations.slice(0, size).map((station) => station.id));
+    return toPage(stations, size, (station) => toView(station, connectors.get(station.id) ?? []), (station) => ({ id: station.id }));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One station' })
+  @ApiOkResponse({ schema: STATION_SCHEMA })
+  async get(@Param('id') id: string): Promise<StationView> {
+    const station = await this.db.getRepository(StationEntity).findOneBy({ id });
+    if (!station) throw notFound(`station ${id}`);
+    return toView(station, (await this.connectorsOf([id])).get(id) ?? []);
+  }
+
+  private async connectorsOf(stationIds: string[]): Promise<Map<string, ConnectorEntity[]>> {
+    const byStation = new Map<string, ConnectorEntity[]>();
+    if (stationIds.length === 0) return byStation;
+    const rows = await this.db.getRepository(ConnectorEntity).find({ where: { stationId: In(stationIds) }, order: { evseId: 'ASC', connectorId: 'ASC' } });
+    for (const row of rows) byStation.set(row.stationId, [...(byStation.get(row.stationId) ?? []), row]);
+    return byStation;
+  }
+}
+
+function toView(station: StationEntity, connectors: ConnectorEntity[]): StationView {
+  return {
+    id: station.id,
+    protocol: station.protocol,
+    online: station.online,
+    vendor: station.vendor,
+    model: station.model,
+    serialNumber: station.serialNumber,
+    firmwareVersion: station.firmwareVersion,
+    registrationStatus: station.registrationStatus,
+    lastBootAt: station.lastBootAt?.toISOString() ?? null,
+    lastSeenAt: station.lastSeenAt?.toISOString() ?? null,
+    connectors: connectors.map((connector) => ({
+      evseId: connector.evseId,
+      connectorId: connector.connectorId,
+      status: connector.status,
+      ocppStatus: connector.ocppStatus,
+      errorCode: connector.errorCode,
+      statusAt: connector.statusAt.toISOString(),
+    })),
+  };
+}

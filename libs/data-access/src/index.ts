@@ -8,3 +8,5 @@ export { MeterValueEntity } from './sessions/meter-value.entity';
 export { ReservationEntity, type ReservationStatus } from './sessions/reservation.entity';
 export { ApiKeyEntity, type ApiScope } from './api/api-key.entity';
 export { DomainEventOutboxEntity } from './sessions/domain-event-outbox.entity';
+export { findStationCredential, type StationCredentialRow } from './sessions/station-credentials.query';
+export { startEmbeddedPostgres, PGLITE_SERVER_SCRIPT, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres';

@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { envOptional, envString, type Env } from '@evcsms/config';
+import { findStationCredential, openDatabase, startEmbeddedPostgres } from '@evcsms/data-access';
+import type { StationCredentialStore } from '@evcsms/gateway';
+import type { Logger } from '@evcsms/logging';
+import type { DataSource } from 'typeorm';
+
+export interface Database {
+  readonly dataSource: DataSource;
+  readonly mode: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+/** DATABASE_URL selects PostgreSQL; without it, PGlite keeps the data under DATA_DIR/pglite. */
+export async function databaseFromEnv(env: Env, logger: Logger, applicationName: string): Promise<Database> {
+  const url = envOptional(env, 'DATABASE_URL');
+  if (url) {
+    const dataSource = await openDatabase({ url, applicationName });
+    return { dataSource, mode: 'postgres', close: () => dataSource.destroy() };
+  }
+  const dataDir = join(envString(env, 'DATA_DIR', './data'), 'pglite');
+  mkdirSync(dataDir, { recursive: true });
+  const embedded = await startEmbeddedPostgres({ dataDir });
+  logger.info('embedded PostgreSQL (PGlite) started', { dataDir, startedFrom: embedded.startedFrom, pid: embedded.pid });
+  try {
+    // pglite-socket counts a just-closed connection for a moment: keep the pool at half its limit.
+    const dataSource = await openDatabase({ url: embedded.url, poolMax: Math.max(1, Math.floor(embedded.maxConnections / 2)), applicationName });
+    return {
+      dataSource,
+      mode: 'pglite',
+      close: async () => {
+        await dataSource.destroy();
+        await embedded.stop();
+      },
+    };
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+}
+
+export function databaseCredentialStore(dataSource: DataSource): StationCredentialStore {
+  return { find: (stationId) => findStationCredential(dataSource, stationId) };
+}

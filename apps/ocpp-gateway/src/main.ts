@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { envInt, envString } from '@evcsms/config';
+import { envInt, envOptional, envString } from '@evcsms/config';
 import { gatewayOptionsFromEnv, InMemoryCredentialStore } from '@evcsms/gateway';
 import { createLogger, logLevelFromEnv } from '@evcsms/logging';
 import { createMetricsRegistry, startOpsHttpServer } from '@evcsms/metrics';
 import { DEFAULT_LEASE_MS, GatewayNode } from '@evcsms/routing';
-import { spineFromEnv } from '@evcsms/runtime';
+import { databaseCredentialStore, databaseFromEnv, spineFromEnv } from '@evcsms/runtime';
 import { NodeWsEngine, selectEngine } from '@evcsms/ws-engine';
 
 /**
@@ -18,6 +18,11 @@ async function main(): Promise<void> {
   const metrics = createMetricsRegistry({ defaultLabels: { service: 'ocpp-gateway', pod: gatewayOptions.podId } });
   const selection = selectEngine(env['WS_ENGINE']);
   const spine = await spineFromEnv(env, logger);
+  // Credentials come from PostgreSQL (read-only, cached by the gateway). Without DATABASE_URL
+  // only profile-0 stations (OCPP_ALLOW_PROFILE_0 with OCPP_UNKNOWN_STATIONS=accept) get in.
+  const database = envOptional(env, 'DATABASE_URL') ? await databaseFromEnv(env, logger, 'evcsms-gateway') : undefined;
+  if (!database) logger.warn('DATABASE_URL is not set: no station credentials are known to this gateway');
+  const credentials = database ? databaseCredentialStore(database.dataSource) : new InMemoryCredentialStore();
   logger.info('starting', { engine: selection.engine.name, engineReason: selection.reason, bus: spine.mode.bus, registry: spine.mode.registry });
 
   const node = new GatewayNode(
@@ -29,9 +34,7 @@ async function main(): Promise<void> {
     {
       engine: selection.engine,
       tlsEngine: new NodeWsEngine(),
-      // Station credentials move to PostgreSQL with the sessions service; until then only
-      // profile-0 stations (OCPP_ALLOW_PROFILE_0) can connect to a standalone gateway.
-      credentials: new InMemoryCredentialStore(),
+      credentials,
       bus: spine.bus,
       registry: spine.registry,
       registryHealth: spine.registryHealth,
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
     node
       .drain()
       .then(() => spine.close())
+      .then(() => database?.close())
       .then(() => ops.close())
       .then(
         () => process.exit(0),

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { startApiServer } from '@evcsms/api';
+import { envInt, envOptional, envString } from '@evcsms/config';
+import { createLogger, logLevelFromEnv } from '@evcsms/logging';
+import { createMetricsRegistry } from '@evcsms/metrics';
+import { CommandRouter, PodInbox } from '@evcsms/routing';
+import { databaseFromEnv, spineFromEnv } from '@evcsms/runtime';
+
+/**
+ * The API process: REST on HTTP_PORT. It reaches stations through the registry and its own pod
+ * channel (a requester pod id of its own), and reads and writes the database.
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  const podId = envString(env, 'POD_NAME', `api-${hostname()}-${randomBytes(3).toString('hex')}`);
+  const logger = createLogger({ level: logLevelFromEnv(env['LOG_LEVEL']), fields: { service: 'api', podId } });
+  const metrics = createMetricsRegistry({ defaultLabels: { service: 'api', pod: podId } });
+  const spine = await spineFromEnv(env, logger);
+  const database = await databaseFromEnv(env, logger, 'evcsms-api');
+  const inbox = new PodInbox(podId, spine.channel, logger);
+  const router = new CommandRouter(spine.registry, spine.pendingCommands, inbox);
+  await inbox.start();
+
+  const adminApiKey = envOptional(env, 'ADMIN_API_KEY');
+  if (!adminApiKey) logger.warn('ADMIN_API_KEY is not set: only keys created earlier can use the API');
+  const server = await startApiServer(
+    {
+      dataSource: database.dataSource,
+      router,
+      registry: spine.registry,
+      pendingCommands: spine.pendingCommands,
+      adminApiKey,
+      metrics,
+      readiness: () => {
+        const checks = { bus: spine.bus.health().healthy, registry: spine.registryHealth().healthy, database: database.dataSource.isInitialized };
+        return { ready: Object.values(checks).every(Boolean), checks };
+      },
+      logger,
+    },
+    { host: envString(env, 'HTTP_HOST', '0.0.0.0'), port: envInt(env, 'HTTP_PORT', 8080, { min: 0, max: 65535 }) },
+  );
+  process.stdout.write(`${JSON.stringify({ ready: true, httpPort: server.port, podId })}\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    server
+      .close()
+      .then(() => {
+        router.close();
+        return inbox.stop();
+      })
+      .then(() => spine.close())
+      .then(() => database.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', { error });
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`api failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -7,7 +7,8 @@ import type { Logger } from '@evcsms/logging';
 import type { MetricsRegistry, ReadinessReport } from '@evcsms/metrics';
 import type { ConnectionRegistry, PendingCommandStore } from '@evcsms/registry';
 import type { CommandRouter } from '@evcsms/routing';
-import { DataSource } from 'typeorm';
+import type { DataSource } from '@evcsms/data-access';
+import { DATABASE } from './http/database.token';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysService } from './auth/api-keys.service';
@@ -46,7 +47,7 @@ class ApiModule {
       module: ApiModule,
       controllers: [StationsController, SessionsController, TokensController, CommandsController, ApiKeysController],
       providers: [
-        { provide: DataSource, useValue: deps.dataSource },
+        { provide: DATABASE, useValue: deps.dataSource },
         { provide: ApiCommandRouter, useValue: deps.router },
         { provide: ApiConnectionRegistry, useValue: deps.registry },
         { provide: ApiPendingCommands, useValue: deps.pendingCommands },

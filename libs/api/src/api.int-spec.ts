@@ -1,5 +1,5 @@
 import { InProcessBus } from '@evcsms/bus';
-import { openDatabase, StationEntity, TransactionEntity } from '@evcsms/data-access';
+import { openDatabase, StationEntity, TransactionEntity, type DataSource } from '@evcsms/data-access';
 import { DEFAULT_GATEWAY_OPTIONS, InMemoryCredentialStore } from '@evcsms/gateway';
 import { silentLogger } from '@evcsms/logging';
 import { createMetricsRegistry } from '@evcsms/metrics';
@@ -7,7 +7,7 @@ import { InProcessConnectionRegistry, InProcessPendingCommandStore, InProcessPod
 import { GatewayNode } from '@evcsms/routing';
 import { createTestDatabase, RawOcppClient, waitFor, type TestDatabase } from '@evcsms/testing';
 import { selectEngine } from '@evcsms/ws-engine';
-import type { DataSource } from 'typeorm';
+
 import { startApiServer, type ApiServer } from './api-server';
 
 const ADMIN_KEY = 'test-admin-key-0123456789abcdef';

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { envOptional, envString, type Env } from '@evcsms/config';
-import { findStationCredential, openDatabase, startEmbeddedPostgres } from '@evcsms/data-access';
+import { findStationCredential, openDatabase } from '@evcsms/data-access';
+import { startEmbeddedPostgres } from '@evcsms/embedded-postgres';
 import type { StationCredentialStore } from '@evcsms/gateway';
 import type { Logger } from '@evcsms/logging';
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '@evcsms/data-access';
 
 export interface Database {
   readonly dataSource: DataSource;

@@ -5,7 +5,7 @@
 // (pglite-server.mjs, plain Node ESM), which also keeps its WASM heap out of the worker.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGLITE_SERVER_SCRIPT, startEmbeddedPostgres, type EmbeddedPostgres } from '@evcsms/data-access';
+import { PGLITE_SERVER_SCRIPT, startEmbeddedPostgres, type EmbeddedPostgres } from '@evcsms/embedded-postgres';
 
 export type PgliteServer = EmbeddedPostgres;
 

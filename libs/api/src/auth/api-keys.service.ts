@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ApiKeyEntity, type ApiScope } from '@evcsms/data-access';
-import type { DataSource } from 'typeorm';
+import { findApiKeyByHash, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyEntity, type ApiScope, type DataSource } from '@evcsms/data-access';
 
 export const API_SCOPES: readonly ApiScope[] = ['read', 'operate', 'admin'];
 
@@ -44,25 +43,22 @@ export class ApiKeysService {
     if (this.bootstrapHash && timingSafeEqual(this.bootstrapHash, Buffer.from(hash, 'hex'))) {
       return { keyId: 'bootstrap', name: 'bootstrap admin (ADMIN_API_KEY)', scopes: expandScopes(['admin']) };
     }
-    const key = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash: hash });
+    const key = await findApiKeyByHash(this.dataSource, hash);
     if (!key || key.revokedAt) return undefined;
     return { keyId: key.id, name: key.name, scopes: expandScopes(key.scopes) };
   }
 
   async create(name: string, scopes: readonly ApiScope[]): Promise<{ key: string; record: ApiKeyEntity }> {
     const key = `csms_${randomBytes(32).toString('base64url')}`;
-    const record = await this.dataSource
-      .getRepository(ApiKeyEntity)
-      .save({ name, scopes: [...scopes], keyHash: hashApiKey(key), keyPrefix: key.slice(0, 10), revokedAt: null });
+    const record = await insertApiKey(this.dataSource, { name, scopes: [...scopes], keyHash: hashApiKey(key), keyPrefix: key.slice(0, 10) });
     return { key, record };
   }
 
   async list(): Promise<ApiKeyEntity[]> {
-    return this.dataSource.getRepository(ApiKeyEntity).find({ order: { createdAt: 'ASC' } });
+    return listApiKeys(this.dataSource);
   }
 
   async revoke(id: string): Promise<boolean> {
-    const result = await this.dataSource.getRepository(ApiKeyEntity).update({ id }, { revokedAt: new Date() });
-    return (result.affected ?? 0) > 0;
+    return revokeApiKey(this.dataSource, id);
   }
 }

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { StationEntity, TransactionEntity } from '@evcsms/data-access';
+import { getSession, getStation, type DataSource } from '@evcsms/data-access';
 import type { OcppVersion } from '@evcsms/ocpp';
 import type { PendingCommandStore, ConnectionRegistry } from '@evcsms/registry';
 import type { CommandRouter } from '@evcsms/routing';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
+import { DATABASE } from '../http/database.token';
 import { RequireScope } from '../auth/api-key.guard';
 import { JsonSchemaPipe } from '../http/json-schema.pipe';
 import { badRequest, notFound, ProblemError } from '../http/problem';
@@ -28,7 +28,7 @@ const anyBody = new JsonSchemaPipe<Record<string, unknown>>({ type: 'object' });
 @Controller()
 export class CommandsController {
   constructor(
-    private readonly db: DataSource,
+    @Inject(DATABASE) private readonly db: DataSource,
     private readonly router: ApiCommandRouter,
     private readonly registry: ApiConnectionRegistry,
     private readonly pending: ApiPendingCommands,
@@ -109,7 +109,7 @@ export class CommandsController {
   private async protocolOf(stationId: string): Promise<OcppVersion> {
     const location = await this.registry.lookup(stationId);
     if (location) return location.protocol;
-    const station = await this.db.getRepository(StationEntity).findOneBy({ id: stationId });
+    const station = await getStation(this.db, stationId);
     if (!station) throw notFound(`station ${stationId}`);
     if (station.protocol !== 'ocpp1.6' && station.protocol !== 'ocpp2.0.1') {
       throw new ProblemError(409, 'Conflict', `station ${stationId} has never connected, so its protocol is unknown`);
@@ -118,7 +118,7 @@ export class CommandsController {
   }
 
   private async transactionIdOf(stationId: string, sessionId: string): Promise<string> {
-    const session = await this.db.getRepository(TransactionEntity).findOneBy({ id: sessionId, stationId });
+    const session = /^[0-9a-f-]{36}$/i.test(sessionId) ? await getSession(this.db, sessionId, stationId) : null;
     if (!session) throw notFound(`session ${sessionId} on station ${stationId}`);
     if (session.status !== 'active') throw new ProblemError(409, 'Conflict', `session ${sessionId} has already ended`);
     return session.ocppTransactionId;

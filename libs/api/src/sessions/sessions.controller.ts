@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { MeterValueEntity, TransactionEntity } from '@evcsms/data-access';
-import { Brackets, DataSource } from 'typeorm';
+import { getSession, listSessions, meterValuesOf, type DataSource, type TransactionEntity } from '@evcsms/data-access';
+import { DATABASE } from '../http/database.token';
 import { RequireScope } from '../auth/api-key.guard';
 import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
 import { badRequest, notFound } from '../http/problem';
@@ -28,7 +28,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Controller('sessions')
 @RequireScope('read')
 export class SessionsController {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(DATABASE) private readonly db: DataSource) {}
 
   @Get()
   @ApiOperation({ summary: 'Charging sessions, newest first' })
@@ -49,26 +49,22 @@ export class SessionsController {
     if (status !== undefined && status !== 'active' && status !== 'completed') throw badRequest('status must be active or completed');
     const size = pageSize(limit);
     const after = decodeCursor<{ startedAt: string; id: string }>(cursor, ['startedAt', 'id']);
-    const query = this.db.getRepository(TransactionEntity).createQueryBuilder('t').orderBy('t.started_at', 'DESC').addOrderBy('t.id', 'DESC').take(size + 1);
-    if (stationId !== undefined) query.andWhere('t.station_id = :stationId', { stationId });
-    if (status !== undefined) query.andWhere('t.status = :status', { status });
-    if (from !== undefined) query.andWhere('t.started_at >= :from', { from: instant(from, 'from') });
-    if (to !== undefined) query.andWhere('t.started_at < :to', { to: instant(to, 'to') });
-    if (after) {
-      query.andWhere(
-        new Brackets((where) => {
-          where.where('t.started_at < :afterStarted', { afterStarted: after.startedAt }).orWhere('t.started_at = :afterStarted AND t.id < :afterId', { afterId: after.id });
-        }),
-      );
-    }
-    return toPage(await query.getMany(), size, toView, (row) => ({ startedAt: row.startedAt.toISOString(), id: row.id }));
+    const rows = await listSessions(this.db, {
+      limit: size + 1,
+      ...(stationId !== undefined ? { stationId } : {}),
+      ...(status !== undefined ? { status } : {}),
+      ...(from !== undefined ? { from: instant(from, 'from') } : {}),
+      ...(to !== undefined ? { to: instant(to, 'to') } : {}),
+      ...(after ? { after } : {}),
+    });
+    return toPage(rows, size, toView, (row) => ({ startedAt: row.startedAt.toISOString(), id: row.id }));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One session, with energy in Wh' })
   async get(@Param('id') id: string): Promise<SessionView> {
     if (!UUID.test(id)) throw notFound(`session ${id}`);
-    const row = await this.db.getRepository(TransactionEntity).findOneBy({ id });
+    const row = await getSession(this.db, id);
     if (!row) throw notFound(`session ${id}`);
     return toView(row);
   }
@@ -78,13 +74,8 @@ export class SessionsController {
   @ApiQuery({ name: 'measurand', required: false })
   async meterValues(@Param('id') id: string, @Query('measurand') measurand?: string): Promise<{ items: unknown[] }> {
     if (!UUID.test(id)) throw notFound(`session ${id}`);
-    const exists = await this.db.getRepository(TransactionEntity).existsBy({ id });
-    if (!exists) throw notFound(`session ${id}`);
-    const rows = await this.db.getRepository(MeterValueEntity).find({
-      where: { transactionId: id, ...(measurand ? { measurand } : {}) },
-      order: { sampledAt: 'ASC', id: 'ASC' },
-      take: 10_000,
-    });
+    if (!(await getSession(this.db, id))) throw notFound(`session ${id}`);
+    const rows = await meterValuesOf(this.db, id, measurand);
     return {
       items: rows.map((row) => ({
         sampledAt: row.sampledAt.toISOString(),

@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ConnectorEntity, StationEntity } from '@evcsms/data-access';
-import { DataSource, In, MoreThan } from 'typeorm';
+import { connectorsOf, getStation, listStations, type ConnectorEntity, type DataSource, type StationEntity } from '@evcsms/data-access';
+import { DATABASE } from '../http/database.token';
 import { RequireScope } from '../auth/api-key.guard';
 import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
 import { notFound } from '../http/problem';
@@ -39,7 +39,7 @@ const STATION_SCHEMA = {
 @Controller('stations')
 @RequireScope('read')
 export class StationsController {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(DATABASE) private readonly db: DataSource) {}
 
   @Get()
   @ApiOperation({ summary: 'List stations with their online flag, protocol and connector statuses' })
@@ -50,12 +50,8 @@ export class StationsController {
   async list(@Query('limit') limit?: string, @Query('cursor') cursor?: string, @Query('online') online?: string): Promise<Page<StationView>> {
     const size = pageSize(limit);
     const after = decodeCursor<{ id: string }>(cursor, ['id']);
-    const stations = await this.db.getRepository(StationEntity).find({
-      where: { ...(after ? { id: MoreThan(after.id) } : {}), ...(online === undefined ? {} : { online: online === 'true' }) },
-      order: { id: 'ASC' },
-      take: size + 1,
-    });
-    const connectors = await this.connectorsOf(stations.slice(0, size).map((station) => station.id));
+    const stations = await listStations(this.db, { limit: size + 1, ...(after ? { afterId: after.id } : {}), ...(online === undefined ? {} : { online: online === 'true' }) });
+    const connectors = await connectorsOf(this.db, stations.slice(0, size).map((station) => station.id));
     return toPage(stations, size, (station) => toView(station, connectors.get(station.id) ?? []), (station) => ({ id: station.id }));
   }
 
@@ -63,17 +59,9 @@ export class StationsController {
   @ApiOperation({ summary: 'One station' })
   @ApiOkResponse({ schema: STATION_SCHEMA })
   async get(@Param('id') id: string): Promise<StationView> {
-    const station = await this.db.getRepository(StationEntity).findOneBy({ id });
+    const station = await getStation(this.db, id);
     if (!station) throw notFound(`station ${id}`);
-    return toView(station, (await this.connectorsOf([id])).get(id) ?? []);
-  }
-
-  private async connectorsOf(stationIds: string[]): Promise<Map<string, ConnectorEntity[]>> {
-    const byStation = new Map<string, ConnectorEntity[]>();
-    if (stationIds.length === 0) return byStation;
-    const rows = await this.db.getRepository(ConnectorEntity).find({ where: { stationId: In(stationIds) }, order: { evseId: 'ASC', connectorId: 'ASC' } });
-    for (const row of rows) byStation.set(row.stationId, [...(byStation.get(row.stationId) ?? []), row]);
-    return byStation;
+    return toView(station, (await connectorsOf(this.db, [id])).get(id) ?? []);
   }
 }
 

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { IdTokenEntity, type IdTokenStatus } from '@evcsms/data-access';
-import { DataSource, MoreThan, QueryFailedError } from 'typeorm';
+import { getToken, isUniqueViolation, listTokens, saveToken, type DataSource, type IdTokenEntity, type IdTokenStatus } from '@evcsms/data-access';
+import { DATABASE } from '../http/database.token';
 import { RequireScope } from '../auth/api-key.guard';
 import { JsonSchemaPipe } from '../http/json-schema.pipe';
 import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
@@ -54,7 +54,7 @@ export interface TokenView {
 @ApiTags('tokens')
 @Controller('tokens')
 export class TokensController {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(DATABASE) private readonly db: DataSource) {}
 
   @Post()
   @RequireScope('operate')
@@ -62,7 +62,7 @@ export class TokensController {
   @ApiBody({ schema: CREATE_SCHEMA })
   async create(@Body(new JsonSchemaPipe<CreateToken>(CREATE_SCHEMA)) body: CreateToken): Promise<TokenView> {
     try {
-      const saved = await this.db.getRepository(IdTokenEntity).save({
+      const saved = await saveToken(this.db, {
         idToken: body.idToken,
         type: body.type,
         status: body.status,
@@ -71,7 +71,7 @@ export class TokensController {
       });
       return toView(saved);
     } catch (error) {
-      if (error instanceof QueryFailedError && (error as QueryFailedError & { code?: string }).code === '23505') {
+      if (isUniqueViolation(error)) {
         throw new ProblemError(409, 'Conflict', `token ${body.idToken} of type ${body.type} already exists`);
       }
       throw error;
@@ -85,7 +85,7 @@ export class TokensController {
   async list(@Query('limit') limit?: string, @Query('cursor') cursor?: string): Promise<Page<TokenView>> {
     const size = pageSize(limit);
     const after = decodeCursor<{ id: string }>(cursor, ['id']);
-    const rows = await this.db.getRepository(IdTokenEntity).find({ where: after ? { id: MoreThan(after.id) } : {}, order: { id: 'ASC' }, take: size + 1 });
+    const rows = await listTokens(this.db, { limit: size + 1, ...(after ? { afterId: after.id } : {}) });
     return toPage(rows, size, toView, (row) => ({ id: row.id }));
   }
 
@@ -103,7 +103,7 @@ export class TokensController {
     if (body.status !== undefined) token.status = body.status;
     if (body.groupId !== undefined) token.groupIdToken = body.groupId;
     if (body.expiresAt !== undefined) token.expiresAt = body.expiresAt === null ? null : new Date(body.expiresAt);
-    return toView(await this.db.getRepository(IdTokenEntity).save(token));
+    return toView(await saveToken(this.db, token));
   }
 
   @Post(':id/block')
@@ -113,11 +113,11 @@ export class TokensController {
   async block(@Param('id') id: string): Promise<TokenView> {
     const token = await this.find(id);
     token.status = 'Blocked';
-    return toView(await this.db.getRepository(IdTokenEntity).save(token));
+    return toView(await saveToken(this.db, token));
   }
 
   private async find(id: string): Promise<IdTokenEntity> {
-    const token = /^[0-9a-f-]{36}$/i.test(id) ? await this.db.getRepository(IdTokenEntity).findOneBy({ id }) : null;
+    const token = /^[0-9a-f-]{36}$/i.test(id) ? await getToken(this.db, id) : null;
     if (!token) throw notFound(`token ${id}`);
     return token;
   }

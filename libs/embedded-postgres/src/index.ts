@@ -1,0 +1,1 @@
+export { startEmbeddedPostgres, PGLITE_SERVER_SCRIPT, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';

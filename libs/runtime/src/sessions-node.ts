@@ -1,0 +1,47 @@
+import type { MessageBus, Subscription } from '@evcsms/bus';
+import { TOPICS, type StationPresenceEnvelope } from '@evcsms/contracts';
+import type { Logger } from '@evcsms/logging';
+import type { PodChannel } from '@evcsms/registry';
+import { StationCallConsumer } from '@evcsms/routing';
+import { createPresenceProcessor, createSessionsProcessors, OutboxRelay, type SessionsOptions } from '@evcsms/sessions';
+import type { DataSource } from '@evcsms/data-access';
+
+export const SESSIONS_GROUP = 'sessions';
+export const SESSIONS_PRESENCE_GROUP = 'sessions-presence';
+
+/**
+ * The sessions service wired to the spine: station calls in its consumer group (replies back to
+ * the gateway pods), presence in a second group, and the outbox relay that publishes its domain
+ * events. Scale it by running more replicas: Kafka shares the partitions among them.
+ */
+export class SessionsNode {
+  private readonly consumer: StationCallConsumer;
+  private readonly relay: OutboxRelay;
+  private presence: Subscription | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus: MessageBus,
+    channel: PodChannel,
+    private readonly logger: Logger,
+    options: SessionsOptions = {},
+  ) {
+    this.consumer = new StationCallConsumer(bus, channel, createSessionsProcessors(dataSource, { ...options, logger }), { groupId: SESSIONS_GROUP }, logger);
+    this.relay = new OutboxRelay(dataSource, bus, { logger });
+  }
+
+  async start(): Promise<void> {
+    const processPresence = createPresenceProcessor(this.dataSource, { logger: this.logger });
+    this.presence = await this.bus.subscribe({ groupId: SESSIONS_PRESENCE_GROUP, topics: [TOPICS.stationPresence], fromBeginning: true }, async (batch) => {
+      for (const message of batch) await processPresence(JSON.parse(message.value) as StationPresenceEnvelope);
+    });
+    await this.consumer.start();
+    this.relay.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+    await this.presence?.close();
+    await this.relay.stop();
+  }
+}

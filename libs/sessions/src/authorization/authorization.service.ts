@@ -1,0 +1,22 @@
+import { decideAuthorization, type AuthorizationDecision, type IdTokenRef } from '../domain/authorization';
+import type { UnitOfWork } from '../infrastructure/unit-of-work';
+import { SessionRepository } from '../transactions/session.repository';
+import { TokenRepository } from './token.repository';
+
+export interface AuthorizeOptions {
+  /**
+   * 1.6 only: answer ConcurrentTx when the token has an active session, on any connector other
+   * than this one (undefined: on any connector at all, as for Authorize).
+   */
+  readonly concurrency?: { readonly except?: { readonly stationId: string; readonly evseId: number; readonly connectorId: number } };
+}
+
+/** The authorization rules over the database: one token lookup, and the ConcurrentTx check where asked. */
+export async function authorizeToken(uow: UnitOfWork, ref: IdTokenRef, at: Date, options: AuthorizeOptions = {}): Promise<AuthorizationDecision> {
+  if (ref.type === 'NoAuthorization') return decideAuthorization(ref, null, at, false);
+  const stored = await new TokenRepository(uow.sql).find(ref);
+  const firstPass = decideAuthorization(ref, stored, at, false);
+  if (firstPass.status !== 'Accepted' || !options.concurrency) return firstPass;
+  const elsewhere = await new SessionRepository(uow.sql).isChargingElsewhere(ref.idToken, options.concurrency.except);
+  return decideAuthorization(ref, stored, at, elsewhere);
+}

@@ -1,0 +1,232 @@
+import { InProcessBus, silentBusLog, type ConsumedMessage, type MessageBus } from '@evcsms/bus';
+import { createTestDatabase, type TestDatabase } from '@evcsms/testing';
+import { ordinarySession16 } from '../test/charging-stories';
+import { SessionsHarness } from '../test/sessions.harness';
+import { at, Charger16 } from '../test/station-call.factory';
+import { OutboxRelay, SESSIONS_TOPICS } from '.';
+
+async function eventually(predicate: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('presence, outbox and batches, on PostgreSQL', () => {
+  jest.setTimeout(60_000);
+  let database: TestDatabase;
+  let h: SessionsHarness;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    h = await SessionsHarness.open(database.url);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await database?.drop();
+  });
+  afterEach(() => {
+    h.redeliver = false;
+  });
+
+  describe('presence', () => {
+    const presenceOf = async (id: string) => {
+      const station = await h.station(id);
+      return { online: station?.['online'], connection: station?.['connection_id'], pod: station?.['gateway_pod'], reason: station?.['offline_reason'] };
+    };
+
+    it('ignores an old connection going offline after the station came back on a new one', async () => {
+      h.redeliver = true;
+      const cp = new Charger16('CP-PRESENCE');
+      await h.addStation('CP-PRESENCE');
+      await h.presenceEvent(cp.online(at(0), 'conn-1'));
+      expect(await presenceOf('CP-PRESENCE')).toEqual({ online: true, connection: 'conn-1', pod: 'pod-a', reason: null });
+
+      cp.reconnect('conn-2', 'pod-b');
+      await h.presenceEvent(cp.online(at(5), 'conn-2'));
+      // The first pod noticed its dead socket late.
+      await h.presenceEvent(cp.offline(at(6), 'conn-1', 'timeout'));
+      expect(await presenceOf('CP-PRESENCE')).toEqual({ online: true, connection: 'conn-2', pod: 'pod-b', reason: null });
+
+      await h.presenceEvent(cp.offline(at(9), 'conn-2', 'closed-by-station'));
+      expect(await presenceOf('CP-PRESENCE')).toEqual({ online: false, connection: 'conn-2', pod: null, reason: 'closed-by-station' });
+    });
+
+    it('ignores a presence event older than the last one applied', async () => {
+      const cp = new Charger16('CP-PRESENCE-OLD');
+      await h.addStation('CP-PRESENCE-OLD');
+      await h.presenceEvent(cp.online(at(10), 'conn-2'));
+      // An online of an older connection, delivered late.
+      await h.presenceEvent(cp.online(at(1), 'conn-1'));
+      expect(await presenceOf('CP-PRESENCE-OLD')).toMatchObject({ online: true, connection: 'conn-2' });
+      await h.presenceEvent(cp.offline(at(12), 'conn-2'));
+      await h.presenceEvent(cp.online(at(11), 'conn-2'));
+      expect(await presenceOf('CP-PRESENCE-OLD')).toMatchObject({ online: false });
+    });
+
+    it('moves last_seen_at forward only, and leaves stations it does not know alone', async () => {
+      const cp = new Charger16('CP-SEEN');
+      await h.addStation('CP-SEEN');
+      await h.presenceEvent(cp.activity(at(30)));
+      await h.presenceEvent(cp.activity(at(20)));
+      expect((await h.station('CP-SEEN'))?.['last_seen_at']).toEqual(new Date(at(30)));
+      await h.presenceEvent(new Charger16('CP-NOBODY').online(at(0)));
+      expect(await h.station('CP-NOBODY')).toBeUndefined();
+    });
+
+    it('writes one station-status-changed per real change of connection', async () => {
+      const cp = new Charger16('CP-PRESENCE-EVENTS');
+      await h.addStation('CP-PRESENCE-EVENTS');
+      await h.presenceEvent(cp.online(at(0), 'c1'));
+      await h.presenceEvent(cp.online(at(0), 'c1'));
+      await h.presenceEvent(cp.activity(at(1)));
+      await h.presenceEvent(cp.offline(at(2), 'c1'));
+      expect((await h.events('CP-PRESENCE-EVENTS')).map((event) => [event['scope'], event['online']])).toEqual([
+        ['connection', true],
+        ['connection', false],
+      ]);
+    });
+  });
+
+  describe('outbox', () => {
+    it('writes each event once per change: a redelivered message writes none', async () => {
+      h.redeliver = true;
+      await ordinarySession16(h, 'CP-OUTBOX-ONCE');
+      const connectorEvents = (await h.events('CP-OUTBOX-ONCE')).filter((event) => event['scope'] === 'connector');
+      expect(connectorEvents.map((event) => `${String(event['evseId'])}:${String(event['ocppStatus'])}`)).toEqual([
+        '0:Available',
+        '1:Available',
+        '1:Preparing',
+        '1:Charging',
+        '1:Finishing',
+        '1:Available',
+      ]);
+      expect(new Set((await h.events('CP-OUTBOX-ONCE')).map((event) => event['eventId'])).size).toBe(await h.count('domain_event_outbox', 'CP-OUTBOX-ONCE'));
+    });
+
+    it('is published in order by the relay, marked, and a second run publishes nothing', async () => {
+      const bus = new InProcessBus({ log: silentBusLog });
+      const received: ConsumedMessage[] = [];
+      await bus.subscribe({ groupId: 'outbox-test', topics: [SESSIONS_TOPICS.sessionEvents, SESSIONS_TOPICS.stationEvents], fromBeginning: true }, async (batch) => {
+        received.push(...batch);
+      });
+      const relay = new OutboxRelay(h.db, bus, { batchSize: 7 });
+      try {
+        const pending: Array<{ id: string; topic: string; key: string; event_id: string }> = await h.db.query(
+          `SELECT id, topic, key, payload->>'eventId' AS event_id FROM domain_event_outbox WHERE published_at IS NULL ORDER BY id`,
+        );
+        expect(pending.length).toBeGreaterThan(10);
+        expect(await relay.runOnce()).toBe(pending.length);
+        await eventually(() => received.length === pending.length, 'every event');
+        // Per topic and station, the bus delivers them in outbox order.
+        for (const topic of Object.values(SESSIONS_TOPICS)) {
+          for (const key of new Set(pending.map((row) => row.key))) {
+            const expected = pending.filter((row) => row.topic === topic && row.key === key).map((row) => row.event_id);
+            const got = received.filter((m) => m.topic === topic && m.key === key).map((m) => (JSON.parse(m.value) as { eventId: string }).eventId);
+            expect(got).toEqual(expected);
+          }
+        }
+        expect(received[0]!.headers).toMatchObject({ 'event-type': expect.any(String), 'event-id': expect.any(String) });
+        expect(await h.db.query(`SELECT count(*)::int AS n FROM domain_event_outbox WHERE published_at IS NULL`)).toEqual([{ n: 0 }]);
+
+        expect(await relay.runOnce()).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(received).toHaveLength(pending.length);
+      } finally {
+        await bus.close();
+      }
+    });
+
+    it('publishes again after a crash between publishing and marking: duplicates, never losses, same eventId', async () => {
+      const drain = new InProcessBus({ log: silentBusLog });
+      await new OutboxRelay(h.db, drain).runOnce();
+      await drain.close();
+      const cp = new Charger16('CP-OUTBOX-CRASH');
+      await h.send(cp.status(1, 'Available', at(0)));
+      await h.send(cp.status(1, 'Faulted', at(1)));
+      const inner = new InProcessBus({ log: silentBusLog });
+      const received: string[] = [];
+      await inner.subscribe({ groupId: 'crash-test', topics: [SESSIONS_TOPICS.stationEvents], fromBeginning: true }, async (batch) => {
+        received.push(...batch.map((m) => (JSON.parse(m.value) as { eventId: string }).eventId));
+      });
+      // Publishes, then "dies" before the relay can mark the rows.
+      const dying: MessageBus = {
+        publish: async (topic, messages) => {
+          await inner.publish(topic, messages);
+          throw new Error('relay process killed');
+        },
+        subscribe: (options, handler) => inner.subscribe(options, handler),
+        health: () => inner.health(),
+        close: () => inner.close(),
+      };
+      try {
+        await expect(new OutboxRelay(h.db, dying).runOnce()).rejects.toThrow('relay process killed');
+        expect(await new OutboxRelay(h.db, inner).runOnce()).toBe(2);
+        await eventually(() => received.length === 4, 'the events twice');
+        expect(received.slice(2)).toEqual(received.slice(0, 2));
+      } finally {
+        await inner.close();
+      }
+    });
+
+    it('runs as a polling loop until stopped', async () => {
+      const bus = new InProcessBus({ log: silentBusLog });
+      const received: string[] = [];
+      await bus.subscribe({ groupId: 'loop-test', topics: [SESSIONS_TOPICS.stationEvents], fromBeginning: true }, async (batch) => {
+        received.push(...batch.map((m) => m.key));
+      });
+      const relay = new OutboxRelay(h.db, bus, { pollIntervalMs: 20 });
+      relay.start();
+      try {
+        await h.send(new Charger16('CP-OUTBOX-LOOP').status(1, 'Available', at(0)));
+        await eventually(() => received.includes('CP-OUTBOX-LOOP'), 'the relayed event');
+      } finally {
+        await relay.stop();
+        await bus.close();
+      }
+    });
+  });
+
+  describe('batches', () => {
+    it('processes one partition batch in one transaction with the same outcomes and rows as one by one', async () => {
+      const makeSession = (cp: Charger16, txId: number | null) => [
+        cp.boot(),
+        cp.status(1, 'Preparing', at(0)),
+        cp.start({ connectorId: 1, idTag: 'BATCH-TAG', meterStart: 500, timestamp: at(1) }),
+        ...(txId === null ? [] : [cp.register(1, txId, at(5), '900'), cp.stop({ transactionId: txId, meterStop: 1200, timestamp: at(9) })]),
+      ];
+      const single = new Charger16('CP-BATCH-SINGLE');
+      const batched = new Charger16('CP-BATCH-MANY');
+      const singleOutcomes = [];
+      for (const envelope of makeSession(single, null)) singleOutcomes.push(await h.deliver(envelope));
+      const singleTx = (singleOutcomes[2] as { result: { transactionId: number } }).result.transactionId;
+      for (const envelope of makeSession(single, singleTx).slice(3)) await h.deliver(envelope);
+
+      const firstBatch = await h.service.processBatch(makeSession(batched, null));
+      const batchTx = (firstBatch[2] as { result: { transactionId: number } }).result.transactionId;
+      const secondBatch = await h.service.processBatch(makeSession(batched, batchTx).slice(3));
+      expect(secondBatch).toEqual([{ result: {} }, { result: {} }]);
+      const { id: _a, station_id: _b, ocpp_transaction_id: _c, created_at: _d, updated_at: _e, ...fromSingle } = await h.session('CP-BATCH-SINGLE', singleTx);
+      const { id: _f, station_id: _g, ocpp_transaction_id: _h, created_at: _i, updated_at: _j, ...fromBatch } = await h.session('CP-BATCH-MANY', batchTx);
+      expect(fromBatch).toEqual(fromSingle);
+      expect(fromBatch).toMatchObject({ status: 'completed', energy_wh: '700' });
+
+      // A whole batch delivered again changes nothing.
+      const before = await h.snapshot('CP-BATCH-MANY');
+      expect(await h.service.processBatch(makeSession(batched, batchTx).slice(3))).toEqual(secondBatch);
+      expect(await h.snapshot('CP-BATCH-MANY')).toEqual(before);
+    });
+
+    it('answers a bad message in a batch with its own CALLERROR and processes the others', async () => {
+      const cp = new Charger16('CP-BATCH-BAD');
+      const outcomes = await h.service.processBatch([
+        cp.status(1, 'Available', at(0)),
+        cp.start({ connectorId: 1, idTag: 'X', meterStart: 0.5, timestamp: at(1) }),
+        cp.status(1, 'Preparing', at(2)),
+      ]);
+      expect(outcomes).toEqual([{ result: {} }, { error: expect.objectContaining({ kind: 'TypeConstraintViolation' }) }, { result: {} }]);
+      expect(await h.count('connector_status_events', 'CP-BATCH-BAD')).toBe(2);
+    });
+  });
+});

@@ -13,6 +13,9 @@ export interface CsmsConfig {
   readonly adminApiKeyGenerated: boolean;
   readonly wsEngine: string | undefined;
   readonly logLevel: LogLevel;
+  readonly heartbeatIntervalSec: number;
+  readonly registryLeaseMs: number;
+  readonly replyTimeoutMs: number;
 }
 
 /**
@@ -36,5 +39,8 @@ export function csmsConfigFromEnv(env: Env): CsmsConfig {
     adminApiKeyGenerated: adminApiKey === undefined,
     wsEngine: env['WS_ENGINE'],
     logLevel: logLevelFromEnv(env['LOG_LEVEL']),
+    heartbeatIntervalSec: envInt(env, 'HEARTBEAT_INTERVAL_SEC', 300, { min: 1 }),
+    registryLeaseMs: envInt(env, 'REGISTRY_LEASE_MS', 15_000, { min: 100 }),
+    replyTimeoutMs: envInt(env, 'OCPP_REPLY_TIMEOUT_MS', 10_000, { min: 100 }),
   };
 }

@@ -1,42 +1,85 @@
-import { NO_EVENTS, InMemoryCredentialStore, OcppGateway } from '@evcsms/gateway';
+import { startApiServer } from '@evcsms/api';
 import { createLogger } from '@evcsms/logging';
-import { createMetricsRegistry, startOpsHttpServer } from '@evcsms/metrics';
+import { createMetricsRegistry } from '@evcsms/metrics';
+import { GatewayNode } from '@evcsms/routing';
+import { databaseCredentialStore, databaseFromEnv, SessionsNode, spineFromEnv } from '@evcsms/runtime';
 import { NodeWsEngine, selectEngine } from '@evcsms/ws-engine';
 import { csmsConfigFromEnv } from './csms.config';
-import { StationCallDispatcher } from './station-call-dispatcher';
 
-/** The all-in-one process on embedded defaults: `npm start`. */
+/**
+ * `npm start`: the whole platform in one process on embedded defaults: the OCPP gateway, the
+ * sessions service and the API over the in-process bus and registry, PGlite under ./data.
+ * The same code runs as separate processes on Kafka, Redis and PostgreSQL.
+ */
 async function main(): Promise<void> {
   const config = csmsConfigFromEnv(process.env);
   const logger = createLogger({ level: config.logLevel, fields: { service: 'csms' } });
   const metrics = createMetricsRegistry({ defaultLabels: { service: 'csms' } });
   const selection = selectEngine(config.wsEngine);
-  logger.info('websocket engine selected', { engine: selection.engine.name, reason: selection.reason });
+  const spine = await spineFromEnv(process.env, logger);
+  const database = await databaseFromEnv({ ...process.env, DATA_DIR: config.dataDir }, logger, 'evcsms');
+  logger.info('starting', { engine: selection.engine.name, engineReason: selection.reason, bus: spine.mode.bus, registry: spine.mode.registry, database: database.mode });
 
-  const dispatcher = new StationCallDispatcher();
-  const gateway = new OcppGateway(config.gateway, {
-    engine: selection.engine,
-    tlsEngine: new NodeWsEngine(),
-    handler: dispatcher,
-    events: NO_EVENTS,
-    credentials: new InMemoryCredentialStore(),
-    metrics,
-    logger,
+  const sessions = new SessionsNode(database.dataSource, spine.bus, spine.channel, logger, {
+    heartbeatIntervalSec: config.heartbeatIntervalSec,
+    unknownStationBootPolicy: config.gateway.unknownStations === 'accept' ? 'Accepted' : 'Rejected',
   });
+  await sessions.start();
+  const gateway = new GatewayNode(
+    {
+      gateway: config.gateway,
+      leaseMs: config.registryLeaseMs,
+      replyTimeoutMs: config.replyTimeoutMs,
+      acknowledgeWhen: spine.mode.bus === 'kafka' ? 'published' : 'processed',
+    },
+    {
+      engine: selection.engine,
+      tlsEngine: new NodeWsEngine(),
+      credentials: databaseCredentialStore(database.dataSource),
+      bus: spine.bus,
+      registry: spine.registry,
+      registryHealth: spine.registryHealth,
+      channel: spine.channel,
+      pendingCommands: spine.pendingCommands,
+      metrics,
+      logger,
+    },
+  );
   const ocpp = await gateway.start();
-  const ops = await startOpsHttpServer({ host: config.httpHost, port: config.httpPort, metrics, readiness: () => gateway.readiness() });
+  const api = await startApiServer(
+    {
+      dataSource: database.dataSource,
+      router: gateway.router,
+      registry: spine.registry,
+      pendingCommands: spine.pendingCommands,
+      adminApiKey: config.adminApiKey,
+      metrics,
+      readiness: () => {
+        const report = gateway.gateway.readiness();
+        const databaseReady = database.dataSource.isInitialized;
+        return { ready: report.ready && databaseReady, checks: { ...report.checks, database: databaseReady } };
+      },
+      logger,
+    },
+    { host: config.httpHost, port: config.httpPort },
+  );
 
   const banner = [
     '',
     'EV CSMS is running on embedded defaults',
     `  OCPP endpoint   ws://localhost:${ocpp.port}/ocpp/{stationId}   (subprotocols ${config.gateway.protocols.join(', ')})`,
     ...(ocpp.tlsPort ? [`  OCPP TLS        wss://localhost:${ocpp.tlsPort}/ocpp/{stationId}`] : []),
-    `  Health          http://localhost:${ops.port}/healthz  /readyz  /metrics`,
-    config.adminApiKeyGenerated ? `  Admin API key   ${config.adminApiKey}   (generated; set ADMIN_API_KEY to choose one)` : '  Admin API key   from ADMIN_API_KEY',
+    `  API             http://localhost:${api.port}/api/v1   (OpenAPI: /docs, /docs-json)`,
+    `  Health          http://localhost:${api.port}/healthz  /readyz  /metrics`,
+    config.adminApiKeyGenerated
+      ? `  Admin API key   ${config.adminApiKey}   (generated for this run; set ADMIN_API_KEY to keep one)`
+      : '  Admin API key   the value of ADMIN_API_KEY',
+    `  Data            ${config.dataDir} (${database.mode})`,
     '  Unknown stations are accepted without a password (embedded mode only).',
     '',
   ];
   process.stdout.write(`${banner.join('\n')}\n`);
+  process.stdout.write(`${JSON.stringify({ ready: true, ocppPort: ocpp.port, httpPort: api.port })}\n`);
 
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -45,7 +88,10 @@ async function main(): Promise<void> {
     logger.info('shutting down', { signal });
     gateway
       .drain()
-      .then(() => ops.close())
+      .then(() => api.close())
+      .then(() => sessions.stop())
+      .then(() => spine.close())
+      .then(() => database.close())
       .then(
         () => process.exit(0),
         (error: unknown) => {
@@ -59,6 +105,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`csms failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`csms failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
   process.exit(1);
 });

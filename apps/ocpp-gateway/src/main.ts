@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       gateway: gatewayOptions,
       leaseMs: envInt(env, 'REGISTRY_LEASE_MS', DEFAULT_LEASE_MS, { min: 100 }),
       replyTimeoutMs: envInt(env, 'OCPP_REPLY_TIMEOUT_MS', 10_000, { min: 100 }),
+      acknowledgeWhen: spine.mode.bus === 'kafka' ? 'published' : 'processed',
     },
     {
       engine: selection.engine,

@@ -18,3 +18,15 @@ export class BusClosedError extends Error {
     this.name = 'BusClosedError';
   }
 }
+
+/**
+ * A handler failure caused by infrastructure (the database restarting, a network blip), not by
+ * the message: it is retried with backoff for as long as it lasts and never dead-lettered, since
+ * the message is fine and the partition must wait for the dependency rather than skip data.
+ */
+export class RetryableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RetryableError';
+  }
+}

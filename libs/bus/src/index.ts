@@ -1,5 +1,5 @@
 export * from './message-bus.port';
-export { BusUnavailableError, BusClosedError } from './bus-errors';
+export { BusUnavailableError, BusClosedError, RetryableError } from './bus-errors';
 export { silentBusLog, stderrBusLog, errorFields, type BusLog, type BusLogLevel, type BusLogFields } from './bus-log';
 export { assertPublishable, assertTopicName } from './publish-validation';
 export { partitionForKey, murmur2 } from './key-partitioner';

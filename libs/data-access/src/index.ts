@@ -14,3 +14,4 @@ export { listStations, getStation, connectorsOf } from './queries/stations.query
 export { listSessions, getSession, meterValuesOf, type SessionFilter } from './queries/sessions.query';
 export { saveToken, getToken, listTokens, isUniqueViolation } from './queries/tokens.query';
 export { findApiKeyByHash, insertApiKey, listApiKeys, revokeApiKey } from './queries/api-keys.query';
+export { isTransientDatabaseError } from './transient-errors';

@@ -7,6 +7,12 @@ export interface BusCallHandlerOptions {
   readonly podId: string;
   /** How long the station waits for the bus (ack) or the owning service (reply) before InternalError. */
   readonly replyTimeoutMs: number;
+  /**
+   * 'published': acknowledgement-only calls are answered once the bus holds them (Kafka: durable).
+   * 'processed': every call waits for the service (the in-process bus lives in memory, so only
+   * the database makes a message durable there).
+   */
+  readonly acknowledgeWhen: 'published' | 'processed';
 }
 
 const UNAVAILABLE: InboundCallOutcome = {
@@ -28,7 +34,7 @@ export class BusStationCallHandler implements StationCallHandler {
   ) {}
 
   async handle(call: InboundCall): Promise<InboundCallOutcome> {
-    const replyMode = replyModeOf(call.protocol, call.action, call.payload);
+    const replyMode = this.options.acknowledgeWhen === 'processed' ? 'reply' : replyModeOf(call.protocol, call.action, call.payload);
     const envelope: StationCallEnvelope = {
       v: ENVELOPE_VERSION,
       type: 'station-call',

@@ -17,6 +17,8 @@ export interface GatewayNodeOptions {
   readonly leaseMs: number;
   /** How long a station waits for the bus or the owning service before InternalError. */
   readonly replyTimeoutMs: number;
+  /** See BusCallHandlerOptions: 'processed' when the bus is not durable (embedded mode). */
+  readonly acknowledgeWhen?: 'published' | 'processed';
 }
 
 export interface GatewayNodeDependencies {
@@ -57,7 +59,7 @@ export class GatewayNode {
     const logger = deps.logger.child({ podId });
     this.inbox = new PodInbox(podId, deps.channel, logger);
     this.outbox = new PresenceOutbox(deps.bus, logger, { flushIntervalMs: 20, maxBatch: 500, maxQueued: 200_000 });
-    this.handler = new BusStationCallHandler(deps.bus, { podId, replyTimeoutMs: options.replyTimeoutMs });
+    this.handler = new BusStationCallHandler(deps.bus, { podId, replyTimeoutMs: options.replyTimeoutMs, acknowledgeWhen: options.acknowledgeWhen ?? 'published' });
     this.presence = new StationPresence(podId, deps.registry, deps.pendingCommands, this.outbox, this.inbox, logger);
     this.gateway = new OcppGateway(options.gateway, {
       engine: deps.engine,

@@ -1,5 +1,5 @@
-import type { ConsumedMessage, MessageBus, Subscription } from '@evcsms/bus';
-import { TOPICS, type PodMessage, type StationCallEnvelope } from '@evcsms/contracts';
+import { RetryableError, type ConsumedMessage, type MessageBus, type Subscription } from '@evcsms/bus';
+import { ackResponse, replyModeOf, TOPICS, type PodMessage, type StationCallEnvelope } from '@evcsms/contracts';
 import type { InboundCallOutcome } from '@evcsms/gateway';
 import type { Logger } from '@evcsms/logging';
 import type { PodChannel } from '@evcsms/registry';
@@ -11,6 +11,13 @@ export interface StationCallConsumerOptions {
   /** The service's consumer group: every service sees every station call. */
   readonly groupId: string;
   readonly fromBeginning?: boolean;
+  /**
+   * The service that answers 'reply' calls no service claims: the spec's empty answer for
+   * acknowledgement-only actions, NotSupported for the rest, so no station waits for a timeout.
+   */
+  readonly answersUnclaimed?: boolean;
+  /** Failures caused by infrastructure (database down) are retried until it is back, never dead-lettered. */
+  readonly isTransient?: (error: unknown) => boolean;
 }
 
 /**
@@ -45,16 +52,30 @@ export class StationCallConsumer {
   private async processBatch(batch: readonly ConsumedMessage[]): Promise<void> {
     for (const message of batch) {
       const envelope = JSON.parse(message.value) as StationCallEnvelope;
-      const processor = this.processors.get(envelope.action);
-      if (!processor) continue;
-      const outcome = await processor(envelope);
-      if (envelope.replyMode === 'reply') {
+      const outcome = await this.outcomeOf(envelope);
+      if (outcome && envelope.replyMode === 'reply') {
         const reply: PodMessage = { type: 'call-reply', connectionId: envelope.connectionId, messageId: envelope.messageId, outcome };
         // At most once: if the pod is gone the station never sees this answer and sends again.
         await this.channel.send(envelope.podId, JSON.stringify(reply)).catch((error: unknown) => {
           this.logger.warn('could not return a reply to its gateway', { podId: envelope.podId, stationId: envelope.stationId, error });
         });
       }
+    }
+  }
+
+  private async outcomeOf(envelope: StationCallEnvelope): Promise<InboundCallOutcome | undefined> {
+    const processor = this.processors.get(envelope.action);
+    if (!processor) {
+      if (!this.options.answersUnclaimed) return undefined;
+      return replyModeOf(envelope.protocol, envelope.action, envelope.payload) === 'ack'
+        ? { result: ackResponse() }
+        : { error: { kind: 'NotSupported', description: `${envelope.action} is not supported by this CSMS` } };
+    }
+    try {
+      return await processor(envelope);
+    } catch (error) {
+      if (this.options.isTransient?.(error)) throw new RetryableError(`${envelope.action} waits for its dependencies`, { cause: error });
+      throw error;
     }
   }
 }

@@ -1,10 +1,10 @@
-import type { MessageBus, Subscription } from '@evcsms/bus';
+import { RetryableError, type MessageBus, type Subscription } from '@evcsms/bus';
 import { TOPICS, type StationPresenceEnvelope } from '@evcsms/contracts';
 import type { Logger } from '@evcsms/logging';
 import type { PodChannel } from '@evcsms/registry';
 import { StationCallConsumer } from '@evcsms/routing';
 import { createPresenceProcessor, createSessionsProcessors, OutboxRelay, type SessionsOptions } from '@evcsms/sessions';
-import type { DataSource } from '@evcsms/data-access';
+import { isTransientDatabaseError, type DataSource } from '@evcsms/data-access';
 
 export const SESSIONS_GROUP = 'sessions';
 export const SESSIONS_PRESENCE_GROUP = 'sessions-presence';
@@ -26,14 +26,28 @@ export class SessionsNode {
     private readonly logger: Logger,
     options: SessionsOptions = {},
   ) {
-    this.consumer = new StationCallConsumer(bus, channel, createSessionsProcessors(dataSource, { ...options, logger }), { groupId: SESSIONS_GROUP }, logger);
+    // The sessions service is the default owner of station calls: it answers the unclaimed ones.
+    this.consumer = new StationCallConsumer(
+      bus,
+      channel,
+      createSessionsProcessors(dataSource, { ...options, logger }),
+      { groupId: SESSIONS_GROUP, answersUnclaimed: true, isTransient: isTransientDatabaseError },
+      logger,
+    );
     this.relay = new OutboxRelay(dataSource, bus, { logger });
   }
 
   async start(): Promise<void> {
     const processPresence = createPresenceProcessor(this.dataSource, { logger: this.logger });
     this.presence = await this.bus.subscribe({ groupId: SESSIONS_PRESENCE_GROUP, topics: [TOPICS.stationPresence], fromBeginning: true }, async (batch) => {
-      for (const message of batch) await processPresence(JSON.parse(message.value) as StationPresenceEnvelope);
+      for (const message of batch) {
+        try {
+          await processPresence(JSON.parse(message.value) as StationPresenceEnvelope);
+        } catch (error) {
+          if (isTransientDatabaseError(error)) throw new RetryableError('presence waits for the database', { cause: error });
+          throw error;
+        }
+      }
     });
     await this.consumer.start();
     this.relay.start();

@@ -1,3 +1,4 @@
+import { RetryableError } from '../bus-errors';
 import { DEAD_LETTER_HEADERS, type ConsumedMessage, type OutgoingMessage } from '../message-bus.port';
 import { deliveryPolicy, retryDelay } from './delivery-policy';
 import { errorText, MAX_ERROR_HEADER_LENGTH, processBatch, type BatchDelivery, type DeliveryEvent } from './process-batch';
@@ -138,6 +139,25 @@ describe('processBatch: the retry and dead-letter policy both adapters share', (
       },
     ]);
     expect(h.events.filter((e) => e.type === 'dead-lettered')).toHaveLength(1);
+  });
+
+  it('waits out an infrastructure outage (RetryableError) however long it lasts, dead-lettering nothing', async () => {
+    const h = harness({ maxAttempts: 2, retryDelayMs: 100, maxRetryDelayMs: 400 });
+    let outage = 12;
+    h.delivery = {
+      ...h.delivery,
+      handler: async (messages) => {
+        h.calls.push(messages.map((m) => m.value));
+        if (outage-- > 0) throw new RetryableError('database restarting');
+      },
+    };
+    const result = await processBatch([message(1), message(2)], h.delivery);
+    expect(result).toMatchObject({ status: 'done', deadLettered: 0 });
+    expect(h.letters).toEqual([]);
+    expect(h.calls).toHaveLength(13);
+    expect(h.calls.every((values) => values.join(',') === 'v1,v2')).toBe(true);
+    expect(Math.max(...h.sleeps)).toBe(400);
+    expect(h.commits).toEqual(['2']);
   });
 
   it('dead-letters a lone failing message after exactly maxAttempts, with a capped exponential backoff', async () => {

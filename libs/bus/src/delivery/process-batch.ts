@@ -16,6 +16,7 @@
  * A message is dead-lettered only once the dead-letter publish itself succeeded (that publish is
  * retried with the same backoff for as long as it takes), so nothing is skipped without a trace.
  */
+import { RetryableError } from '../bus-errors';
 import { DEAD_LETTER_HEADERS, type BatchHandler, type ConsumedMessage, type OutgoingMessage } from '../message-bus.port';
 import { retryDelay, type DeliveryPolicy } from './delivery-policy';
 
@@ -146,6 +147,8 @@ async function attempt(
       return { kind: 'ok' };
     } catch (error) {
       failures += 1;
+      // Infrastructure failures wait as long as they last; only the message's own faults count.
+      if (error instanceof RetryableError) tries -= 1;
       const last = tries >= allowed;
       const retryInMs = last ? undefined : retryDelay(delivery.policy, failures);
       delivery.onEvent?.({ type: 'attempt-failed', messages, attempt: failures, error, ...(retryInMs === undefined ? {} : { retryInMs }) });

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { envEnum, envInt, envString } from '@evcsms/config';
+import { createLogger, logLevelFromEnv } from '@evcsms/logging';
+import { createMetricsRegistry, startOpsHttpServer } from '@evcsms/metrics';
+import { databaseFromEnv, SessionsNode, spineFromEnv } from '@evcsms/runtime';
+
+/** The sessions service: consumes station calls and presence, writes PostgreSQL, answers the gateways. */
+async function main(): Promise<void> {
+  const env = process.env;
+  const podId = envString(env, 'POD_NAME', `sessions-${hostname()}-${randomBytes(3).toString('hex')}`);
+  const logger = createLogger({ level: logLevelFromEnv(env['LOG_LEVEL']), fields: { service: 'sessions', podId } });
+  const metrics = createMetricsRegistry({ defaultLabels: { service: 'sessions', pod: podId } });
+  const spine = await spineFromEnv(env, logger);
+  const database = await databaseFromEnv(env, logger, 'evcsms-sessions');
+  const node = new SessionsNode(database.dataSource, spine.bus, spine.channel, logger, {
+    heartbeatIntervalSec: envInt(env, 'HEARTBEAT_INTERVAL_SEC', 300, { min: 1 }),
+    unknownStationBootPolicy: envEnum(env, 'UNKNOWN_STATION_BOOT_POLICY', ['Accepted', 'Pending', 'Rejected'] as const, 'Rejected'),
+  });
+  await node.start();
+  const ops = await startOpsHttpServer({
+    host: envString(env, 'HTTP_HOST', '0.0.0.0'),
+    port: envInt(env, 'HTTP_PORT', 8080, { min: 0, max: 65535 }),
+    metrics,
+    readiness: () => {
+      const checks = { bus: spine.bus.health().healthy, registry: spine.registryHealth().healthy, database: database.dataSource.isInitialized };
+      return { ready: Object.values(checks).every(Boolean), checks };
+    },
+  });
+  process.stdout.write(`${JSON.stringify({ ready: true, httpPort: ops.port, podId })}\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    node
+      .stop()
+      .then(() => spine.close())
+      .then(() => database.close())
+      .then(() => ops.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', { error });
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`sessions failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

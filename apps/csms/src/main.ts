@@ -1,4 +1,5 @@
 import { startApiServer } from '@evcsms/api';
+import { markAllStationsOffline } from '@evcsms/data-access';
 import { createLogger } from '@evcsms/logging';
 import { createMetricsRegistry } from '@evcsms/metrics';
 import { GatewayNode } from '@evcsms/routing';
@@ -19,6 +20,10 @@ async function main(): Promise<void> {
   const spine = await spineFromEnv(process.env, logger);
   const database = await databaseFromEnv({ ...process.env, DATA_DIR: config.dataDir }, logger, 'evcsms');
   logger.info('starting', { engine: selection.engine.name, engineReason: selection.reason, bus: spine.mode.bus, registry: spine.mode.registry, database: database.mode });
+
+  // This process holds every connection itself: whatever the last run left online is stale.
+  const stale = await markAllStationsOffline(database.dataSource, 'csms-restart');
+  if (stale > 0) logger.info('stations left online by the previous run marked offline', { count: stale });
 
   const sessions = new SessionsNode(database.dataSource, spine.bus, spine.channel, logger, {
     heartbeatIntervalSec: config.heartbeatIntervalSec,

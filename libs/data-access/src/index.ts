@@ -10,7 +10,7 @@ export { ApiKeyEntity, type ApiScope } from './api/api-key.entity';
 export { DomainEventOutboxEntity } from './sessions/domain-event-outbox.entity';
 export { findStationCredential, type StationCredentialRow } from './sessions/station-credentials.query';
 export type { DataSource } from 'typeorm';
-export { listStations, getStation, connectorsOf } from './queries/stations.query';
+export { listStations, getStation, connectorsOf, markAllStationsOffline } from './queries/stations.query';
 export { listSessions, getSession, meterValuesOf, type SessionFilter } from './queries/sessions.query';
 export { saveToken, getToken, listTokens, isUniqueViolation } from './queries/tokens.query';
 export { findApiKeyByHash, insertApiKey, listApiKeys, revokeApiKey } from './queries/api-keys.query';

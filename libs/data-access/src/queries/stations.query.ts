@@ -22,3 +22,17 @@ export async function connectorsOf(db: DataSource, stationIds: readonly string[]
   for (const row of rows) byStation.set(row.stationId, [...(byStation.get(row.stationId) ?? []), row]);
   return byStation;
 }
+
+/**
+ * At start-up of a process that holds every connection itself (embedded mode), nothing can be
+ * online yet: whatever the last run left marked online is stale.
+ */
+export async function markAllStationsOffline(db: DataSource, reason: string, at = new Date()): Promise<number> {
+  const result = await db
+    .createQueryBuilder()
+    .update(StationEntity)
+    .set({ online: false, offlineReason: reason, connectionId: null, gatewayPod: null, presenceAt: at })
+    .where('online = true')
+    .execute();
+  return result.affected ?? 0;
+}

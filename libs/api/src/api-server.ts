@@ -13,6 +13,7 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysService } from './auth/api-keys.service';
 import { ApiCommandRouter, ApiConnectionRegistry, ApiPendingCommands, CommandsController } from './commands/commands.controller';
+import { ApiRegistryReader, ConnectionsController } from './connections/connections.controller';
 import { ProblemFilter } from './http/problem';
 import { SessionsController } from './sessions/sessions.controller';
 import { StationsController } from './stations/stations.controller';
@@ -21,7 +22,7 @@ import { TokensController } from './tokens/tokens.controller';
 export interface ApiDependencies {
   readonly dataSource: DataSource;
   readonly router: Pick<CommandRouter, 'send'>;
-  readonly registry: Pick<ConnectionRegistry, 'lookup'>;
+  readonly registry: Pick<ConnectionRegistry, 'lookup' | 'list'>;
   readonly pendingCommands: Pick<PendingCommandStore, 'get'>;
   readonly adminApiKey: string | undefined;
   readonly metrics: MetricsRegistry;
@@ -45,11 +46,12 @@ class ApiModule {
   static forRoot(deps: ApiDependencies): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [StationsController, SessionsController, TokensController, CommandsController, ApiKeysController],
+      controllers: [StationsController, SessionsController, TokensController, CommandsController, ConnectionsController, ApiKeysController],
       providers: [
         { provide: DATABASE, useValue: deps.dataSource },
         { provide: ApiCommandRouter, useValue: deps.router },
         { provide: ApiConnectionRegistry, useValue: deps.registry },
+        { provide: ApiRegistryReader, useValue: deps.registry },
         { provide: ApiPendingCommands, useValue: deps.pendingCommands },
         { provide: ApiKeysService, useValue: new ApiKeysService(deps.dataSource, deps.adminApiKey) },
         { provide: APP_GUARD, useFactory: (reflector: Reflector, keys: ApiKeysService) => new ApiKeyGuard(reflector, keys), inject: [Reflector, ApiKeysService] },

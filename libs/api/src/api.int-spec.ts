@@ -261,6 +261,14 @@ describe('operator API over real HTTP', () => {
     });
   });
 
+  it('lists live connections from the registry, by pod', async () => {
+    await connectStation('CP-CONN', 'ocpp1.6');
+    const all = await call('GET', '/api/v1/connections?podId=pod-api');
+    expect(all.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ stationId: 'CP-CONN', podId: 'pod-api', protocol: 'ocpp1.6' })]));
+    expect((await call('GET', '/api/v1/connections/CP-CONN')).body).toMatchObject({ stationId: 'CP-CONN', podId: 'pod-api' });
+    expect((await call('GET', '/api/v1/connections/CP-NOT-HERE')).status).toBe(404);
+  });
+
   it('publishes an OpenAPI document and its UI', async () => {
     const document = await call('GET', '/docs-json', { key: null });
     expect(document.status).toBe(200);

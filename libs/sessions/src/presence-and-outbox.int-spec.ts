@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@evcsms/testing';
 import { ordinarySession16 } from '../test/charging-stories';
 import { SessionsHarness } from '../test/sessions.harness';
 import { at, Charger16 } from '../test/station-call.factory';
-import { OutboxRelay, SESSIONS_TOPICS } from '.';
+import { inTransaction, LocalAuthListRepository, OutboxRelay, RecordLocalListVersionUseCase, SESSIONS_TOPICS } from '.';
 
 async function eventually(predicate: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -188,6 +188,16 @@ describe('presence, outbox and batches, on PostgreSQL', () => {
     });
   });
 
+  describe('local authorization list', () => {
+    it('records the list version a station confirmed, writing nothing when it is already known', async () => {
+      const record = (version: number) => inTransaction(h.db, (uow) => new RecordLocalListVersionUseCase().execute(uow, { stationId: 'CP-LOCAL-LIST', version }));
+      expect(await record(3)).toBe(true);
+      expect(await record(3)).toBe(false);
+      expect(await record(4)).toBe(true);
+      expect(await inTransaction(h.db, (uow) => new LocalAuthListRepository(uow.sql).versionOf('CP-LOCAL-LIST'))).toBe(4);
+    });
+  });
+
   describe('batches', () => {
     it('processes one partition batch in one transaction with the same outcomes and rows as one by one', async () => {
       const makeSession = (cp: Charger16, txId: number | null) => [
@@ -216,6 +226,46 @@ describe('presence, outbox and batches, on PostgreSQL', () => {
       const before = await h.snapshot('CP-BATCH-MANY');
       expect(await h.service.processBatch(makeSession(batched, batchTx).slice(3))).toEqual(secondBatch);
       expect(await h.snapshot('CP-BATCH-MANY')).toEqual(before);
+    });
+
+    it('stores a run of MeterValues from many stations together, with the energy one-by-one processing gives', async () => {
+      // Readings per session, in the order they are delivered: late ones, a reset, a duplicate.
+      const registers = [
+        [3, 1000],
+        [1, 400],
+        [2, 700],
+        [4, 200],
+        [5, 900],
+        [2, 700],
+      ] as const;
+      const prepare = async (prefix: string) => {
+        const stations = [1, 2, 3, 4].map((n) => new Charger16(`${prefix}-${n}`));
+        const ids: number[] = [];
+        for (const cp of stations) ids.push((await h.send<{ transactionId: number }>(cp.start({ connectorId: 1, idTag: 'RUN', meterStart: 100, timestamp: at(0) }))).transactionId);
+        // Round robin over the stations, as a partition interleaves them.
+        const messages = registers.flatMap(([minute, wh]) => stations.map((cp, i) => cp.register(1, ids[i], at(minute), String(wh + i))));
+        return { stations, ids, messages };
+      };
+      const single = await prepare('CP-RUN-SINGLE');
+      for (const message of single.messages) await h.deliver(message);
+      const batched = await prepare('CP-RUN-BATCH');
+      const outcomes = await h.service.processBatch([batched.stations[0]!.status(1, 'Charging', at(0)), ...batched.messages, batched.stations[0]!.status(1, 'Finishing', at(6))]);
+      expect(outcomes).toHaveLength(batched.messages.length + 2);
+      expect(outcomes.every((outcome) => 'result' in outcome)).toBe(true);
+
+      for (let i = 0; i < 4; i += 1) {
+        const one = await h.session(single.stations[i]!.stationId, single.ids[i]!);
+        const run = await h.session(batched.stations[i]!.stationId, batched.ids[i]!);
+        expect(run).toMatchObject({ energy_wh: one.energy_wh, flags: one.flags, register_last_wh: one.register_last_wh });
+        expect(run.flags).toContain('meter-reset');
+        expect(await h.count('meter_values', batched.stations[i]!.stationId)).toBe(await h.count('meter_values', single.stations[i]!.stationId));
+      }
+      // 100 -> 400 -> 700 -> 1000 -> 200 (reset) -> 900: 900 + 700.
+      expect((await h.session('CP-RUN-BATCH-1', batched.ids[0]!)).energy_wh).toBe('1600');
+
+      const before = await Promise.all(batched.stations.map((cp) => h.snapshot(cp.stationId)));
+      await h.service.processBatch(batched.messages);
+      expect(await Promise.all(batched.stations.map((cp) => h.snapshot(cp.stationId)))).toEqual(before);
     });
 
     it('answers a bad message in a batch with its own CALLERROR and processes the others', async () => {

@@ -29,12 +29,28 @@ describe('session energy from register readings', () => {
   it('is never negative and never decreases when a reading is added, even an old one', () => {
     fc.assert(
       fc.property(fc.array(reading, { maxLength: 30 }), reading, (readings, late) => {
+        // A second, different reading of the same instant is a conflict, resolved by the maximum
+        // (next property); stored energy is additionally kept from ever going down.
+        fc.pre(!readings.some((r) => r.at === late.at));
         const before = tallyEnergy(readings).energyWh;
         const after = tallyEnergy([...readings, late]).energyWh;
         expect(before >= 0n).toBe(true);
         expect(after >= before).toBe(true);
       }),
     );
+  });
+
+  it('counts a repeated reading of an instant (a resend, the same register reported twice) once', () => {
+    fc.assert(
+      fc.property(fc.array(reading, { minLength: 1, maxLength: 30 }), fc.nat(), (readings, pick) => {
+        const again = readings[pick % readings.length]!;
+        expect(tallyEnergy([...readings, again])).toEqual(tallyEnergy(readings));
+      }),
+    );
+  });
+
+  it('takes the highest of conflicting readings of one instant', () => {
+    expect(tallyEnergy([{ at: 1, rank: 1, wh: 100n }, { at: 2, rank: 1, wh: 150n }, { at: 2, rank: 1, wh: 160n }]).energyWh).toBe(60n);
   });
 
   it('counts in-order readings incrementally to exactly the full recount', () => {

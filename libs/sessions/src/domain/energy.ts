@@ -6,8 +6,10 @@
  *   meterStop last (rank), and of several readings with the same time and rank the highest counts;
  * - energy is the sum of the positive steps between consecutive readings. A step down is a meter
  *   reset (a replaced meter, a firmware that restarts its register): it adds nothing, and
- *   counting goes on from the new, lower reading. Energy therefore never decreases as readings
- *   are added, and is never negative.
+ *   counting goes on from the new, lower reading. Energy is never negative, and never decreases
+ *   when a reading of a new instant is added, wherever it falls (max(0,a) + max(0,b) >= max(0,a+b)).
+ *   A different, higher reading of an instant already counted can lower the sum (it replaces the
+ *   lower one); callers keep the stored energy from going down.
  */
 export interface RegisterReading {
   /** Epoch milliseconds. */

@@ -1,7 +1,15 @@
 import { ENERGY_REGISTER, type MeterSample } from '../domain/meter-sample';
 import type { Sql } from '../infrastructure/unit-of-work';
 
+export interface SampleRow {
+  readonly stationId: string;
+  readonly evseId: number;
+  readonly transactionId: string | null;
+  readonly sample: MeterSample;
+}
+
 export interface StoredSample {
+  readonly transactionId: string | null;
   readonly sampledAt: Date;
   readonly measurand: string;
   readonly phase: string;
@@ -19,27 +27,32 @@ export class MeterValueRepository {
    * returns the ones that were new (a redelivered message returns none).
    */
   async insert(stationId: string, evseId: number, transactionId: string | null, samples: readonly MeterSample[]): Promise<StoredSample[]> {
-    if (samples.length === 0) return [];
-    const rows = await this.sql.rows<{ sampled_at: Date; measurand: string; phase: string; location: string; unit: string; value: string }>(
+    return this.insertMany(samples.map((sample) => ({ stationId, evseId, transactionId, sample })));
+  }
+
+  /** The samples of many messages (a batch), still one statement. */
+  async insertMany(rows: readonly SampleRow[]): Promise<StoredSample[]> {
+    if (rows.length === 0) return [];
+    const stored = await this.sql.rows<{ transaction_id: string | null; sampled_at: Date; measurand: string; phase: string; location: string; unit: string; value: string }>(
       `INSERT INTO meter_values (transaction_id, station_id, evse_id, sampled_at, measurand, phase, location, context, unit, value)
-       SELECT $1::uuid, $2::text, $3::integer, s.* FROM unnest($4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::numeric[])
-         AS s (sampled_at, measurand, phase, location, context, unit, value)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::integer[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::numeric[])
        ON CONFLICT (station_id, evse_id, sampled_at, measurand, phase, location, context) DO NOTHING
-       RETURNING sampled_at, measurand, phase, location, unit, value::text AS value`,
+       RETURNING transaction_id, sampled_at, measurand, phase, location, unit, value::text AS value`,
       [
-        transactionId,
-        stationId,
-        evseId,
-        samples.map((s) => s.sampledAt),
-        samples.map((s) => s.measurand),
-        samples.map((s) => s.phase),
-        samples.map((s) => s.location),
-        samples.map((s) => s.context),
-        samples.map((s) => s.unit),
-        samples.map((s) => s.value),
+        rows.map((r) => r.transactionId),
+        rows.map((r) => r.stationId),
+        rows.map((r) => r.evseId),
+        rows.map((r) => r.sample.sampledAt),
+        rows.map((r) => r.sample.measurand),
+        rows.map((r) => r.sample.phase),
+        rows.map((r) => r.sample.location),
+        rows.map((r) => r.sample.context),
+        rows.map((r) => r.sample.unit),
+        rows.map((r) => r.sample.value),
       ],
     );
-    return rows.map((row) => ({
+    return stored.map((row) => ({
+      transactionId: row.transaction_id,
       sampledAt: row.sampled_at,
       measurand: row.measurand,
       phase: row.phase,

@@ -86,6 +86,22 @@ export class SessionRepository {
     return row ? fromRow(row) : null;
   }
 
+  /** Several sessions at once (a batch), locked in id order so two batches never deadlock each other. */
+  async lockManyByTransactionId(keys: ReadonlyArray<{ stationId: string; ocppTransactionId: string }>): Promise<SessionState[]> {
+    if (keys.length === 0) return [];
+    if (keys.length === 1) {
+      const one = await this.lockByTransactionId(keys[0]!.stationId, keys[0]!.ocppTransactionId);
+      return one ? [one] : [];
+    }
+    const rows = await this.sql.rows<SessionRow>(
+      `SELECT ${COLUMNS} FROM transactions
+        WHERE (station_id, ocpp_transaction_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        ORDER BY id FOR UPDATE`,
+      [keys.map((key) => key.stationId), keys.map((key) => key.ocppTransactionId)],
+    );
+    return rows.map(fromRow);
+  }
+
   async lockByStartKey(stationId: string, startKey: string): Promise<SessionState | null> {
     const row = await this.sql.first<SessionRow>(`SELECT ${COLUMNS} FROM transactions WHERE station_id = $1 AND start_key = $2 FOR UPDATE`, [
       stationId,
@@ -151,35 +167,50 @@ export class SessionRepository {
 
   /** Writes `after` over `before`; nothing at all when they are equal. */
   async save(before: SessionState, after: SessionState): Promise<void> {
-    if (sameSession(before, after)) return;
+    await this.saveAll([[before, after]]);
+  }
+
+  /** Writes every changed session in one UPDATE. */
+  async saveAll(changes: ReadonlyArray<readonly [SessionState, SessionState]>): Promise<void> {
+    const changed = changes.filter(([before, after]) => !sameSession(before, after)).map(([, after]) => after);
+    if (changed.length === 0) return;
+    const column = <T>(pick: (session: SessionState) => T): T[] => changed.map(pick);
     await this.sql.execute(
-      `UPDATE transactions SET evse_id = $2, connector_id = $3, id_token = $4, id_token_type = $5, status = $6, started_at = $7,
-         ended_at = $8, meter_start_wh = $9, meter_stop_wh = $10, energy_wh = $11, stop_reason = $12, flags = $13::text[],
-         last_seq_no = $14, reservation_id = $15, remote_start_id = $16, register_last_wh = $17, register_last_at = $18,
-         auth_status = $19, trigger_reason = $20, charging_state = $21, updated_at = now()
-       WHERE id = $1`,
+      `UPDATE transactions AS t SET evse_id = u.evse_id, connector_id = u.connector_id, id_token = u.id_token, id_token_type = u.id_token_type,
+         status = u.status, started_at = u.started_at, ended_at = u.ended_at, meter_start_wh = u.meter_start_wh,
+         meter_stop_wh = u.meter_stop_wh, energy_wh = u.energy_wh, stop_reason = u.stop_reason,
+         flags = ARRAY(SELECT jsonb_array_elements_text(u.flags)), last_seq_no = u.last_seq_no, reservation_id = u.reservation_id,
+         remote_start_id = u.remote_start_id, register_last_wh = u.register_last_wh, register_last_at = u.register_last_at,
+         auth_status = u.auth_status, trigger_reason = u.trigger_reason, charging_state = u.charging_state, updated_at = now()
+       FROM unnest($1::uuid[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
+         $9::bigint[], $10::bigint[], $11::bigint[], $12::text[], $13::jsonb[], $14::integer[], $15::integer[], $16::integer[],
+         $17::bigint[], $18::timestamptz[], $19::text[], $20::text[], $21::text[])
+         AS u (id, evse_id, connector_id, id_token, id_token_type, status, started_at, ended_at, meter_start_wh, meter_stop_wh,
+               energy_wh, stop_reason, flags, last_seq_no, reservation_id, remote_start_id, register_last_wh, register_last_at,
+               auth_status, trigger_reason, charging_state)
+       WHERE t.id = u.id`,
       [
-        after.id,
-        after.evseId,
-        after.connectorId,
-        after.idToken,
-        after.idTokenType,
-        after.status,
-        after.startedAt,
-        after.endedAt,
-        text(after.meterStartWh),
-        text(after.meterStopWh),
-        after.energyWh.toString(),
-        after.stopReason,
-        [...after.flags],
-        after.lastSeqNo,
-        after.reservationId,
-        after.remoteStartId,
-        text(after.registerLastWh),
-        after.registerLastAt,
-        after.authStatus,
-        after.triggerReason,
-        after.chargingState,
+        column((s) => s.id),
+        column((s) => s.evseId),
+        column((s) => s.connectorId),
+        column((s) => s.idToken),
+        column((s) => s.idTokenType),
+        column((s) => s.status),
+        column((s) => s.startedAt),
+        column((s) => s.endedAt),
+        column((s) => text(s.meterStartWh)),
+        column((s) => text(s.meterStopWh)),
+        column((s) => s.energyWh.toString()),
+        column((s) => s.stopReason),
+        column((s) => JSON.stringify(s.flags)),
+        column((s) => s.lastSeqNo),
+        column((s) => s.reservationId),
+        column((s) => s.remoteStartId),
+        column((s) => text(s.registerLastWh)),
+        column((s) => s.registerLastAt),
+        column((s) => s.authStatus),
+        column((s) => s.triggerReason),
+        column((s) => s.chargingState),
       ],
     );
   }

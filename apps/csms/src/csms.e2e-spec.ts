@@ -1,5 +1,4 @@
-import { RawOcppClient, waitFor } from '@evcsms/testing';
-import { startProcess, temporaryDirectory, type RunningProcess } from '../test/csms-process';
+import { RawOcppClient, startProcess, temporaryDirectory, waitFor, type RunningProcess } from '@evcsms/testing';
 
 const ADMIN_KEY = 'e2e-admin-key-0123456789abcdef';
 

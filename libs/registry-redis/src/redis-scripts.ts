@@ -39,8 +39,9 @@ interface ScriptSource {
 export const REGISTRY_LUA = {
   /**
    * KEYS: station, stations, pod (new), pods. ARGV: prefix, stationId, podId, conn, proto, since.
-   * Writes the entry and returns the one it replaced ({pod, conn, proto, since}) if that pod's lease
-   * is alive; moves the station out of its old pod's set.
+   * Writes the entry and returns the one it replaced ({pod, conn, proto, since}), from a live pod
+   * or a dead one: whoever removes a connection's entry reports it offline, and a replaced entry
+   * is no longer there for a reaper to find. Moves the station out of its old pod's set.
    */
   register: {
     keys: 4,
@@ -54,7 +55,6 @@ redis.call('SADD', KEYS[4], pod)
 local oldPod = old[1]
 if not oldPod then return false end
 if oldPod ~= pod then redis.call('ZREM', prefix .. 'reg:pod:' .. oldPod, id) end
-if redis.call('EXISTS', prefix .. 'reg:lease:' .. oldPod) == 0 then return false end
 return old
 `,
   },

@@ -21,7 +21,8 @@ export interface DeadPod {
  * one contract suite (libs/registry/test/registry-contract.suite.ts) holds both to the same rules:
  *
  * - a station's entry counts only while its pod's lease is alive (the pod renews it);
- * - register() returns the location it replaced, so the new pod can evict the old socket;
+ * - register() returns the location it replaced (live pod or dead), so the new pod can evict the
+ *   old socket and report that connection offline: whoever removes an entry reports it, once;
  * - unregister() removes an entry only if it still belongs to that connection;
  * - reapDeadPods() hands each dead pod's stations to exactly one caller, once.
  */

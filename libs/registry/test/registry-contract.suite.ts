@@ -80,15 +80,18 @@ export function describeRegistryContract(name: string, openStore: ContractStoreF
         expect(await registry.lookup('CP-1')).toEqual(second);
       });
 
-      it('an entry left behind by a dead pod is not returned as a connection to evict', async () => {
+      it('an entry left behind by a dead pod is handed to the new registrant (to report offline once), not to a reaper', async () => {
         await registry.renewPodLease('pod-dead', SHORT_LEASE_MS);
         await registry.renewPodLease('pod-b', LONG_LEASE_MS);
-        await registry.register(location('CP-1', 'pod-dead'));
+        const orphan = location('CP-1', 'pod-dead');
+        await registry.register(orphan);
         await sleep(LAPSE_WAIT_MS);
 
         const replacement = location('CP-1', 'pod-b');
-        expect(await registry.register(replacement)).toBeUndefined();
+        expect(await registry.register(replacement)).toEqual(orphan);
         expect(await registry.lookup('CP-1')).toEqual(replacement);
+        const reaped = await registry.reapDeadPods();
+        expect(reaped.flatMap((pod) => pod.stations)).toEqual([]);
       });
 
       it('when many pods register the same station at once, each register sees exactly the one it replaced', async () => {

@@ -53,6 +53,20 @@ export class StationPresence implements StationEventsListener {
   }
 
   offline(event: StationOffline): void {
+    void this.perStation.run(event.stationId, async () => {
+      // Whoever removes a connection's registry entry reports it offline: if another pod took
+      // the station over first, that pod has already reported this connection.
+      const removed = await this.registry.unregister(event.stationId, event.connectionId).catch((error: unknown) => {
+        // Registry unreachable: report it anyway (a duplicate offline is harmless, a lost one is not);
+        // the pod lease or the re-registration after a reset cleans up the entry.
+        this.logger.warn('registry unregister failed', { stationId: event.stationId, error });
+        return true;
+      });
+      if (removed) this.announceOffline(event);
+    });
+  }
+
+  private announceOffline(event: StationOffline): void {
     this.outbox.add({
       v: ENVELOPE_VERSION,
       type: 'station-offline',
@@ -64,12 +78,6 @@ export class StationPresence implements StationEventsListener {
       at: event.disconnectedAt.toISOString(),
       reason: event.reason,
       closeCode: event.closeCode,
-    });
-    void this.perStation.run(event.stationId, async () => {
-      await this.registry.unregister(event.stationId, event.connectionId).catch((error: unknown) => {
-        // The pod lease expiry cleans up what we could not.
-        this.logger.warn('registry unregister failed', { stationId: event.stationId, error });
-      });
     });
   }
 
@@ -115,7 +123,22 @@ export class StationPresence implements StationEventsListener {
   private async register(stationId: string, connectionId: string, protocol: StationOnline['protocol'], connectedAt: Date): Promise<void> {
     try {
       const previous = await this.registry.register({ stationId, podId: this.podId, connectionId, protocol, connectedAt: connectedAt.toISOString() });
-      if (previous && previous.podId !== this.podId) {
+      if (!previous || previous.connectionId === connectionId) return;
+      // We removed the older connection's entry, so we report it offline (once); its pod, if
+      // still alive, closes the socket without reporting it again.
+      this.outbox.add({
+        v: ENVELOPE_VERSION,
+        type: 'station-offline',
+        stationId,
+        tenantId: DEFAULT_TENANT,
+        podId: previous.podId,
+        connectionId: previous.connectionId,
+        protocol: previous.protocol,
+        at: new Date().toISOString(),
+        reason: previous.podId === this.podId ? 'replaced' : 'moved',
+        closeCode: 1000,
+      });
+      if (previous.podId !== this.podId) {
         await this.inbox.send(previous.podId, { type: 'evict', stationId, connectionId: previous.connectionId });
       }
     } catch (error) {

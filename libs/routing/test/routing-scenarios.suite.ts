@@ -148,6 +148,12 @@ export function describeRoutingScenarios(name: string, makeParts: () => Promise<
       await waitFor(async () => (await parts.registry().lookup('CP-MOVE'))?.podId === 'pod-b', { description: 'registered on B', timeoutMs: 5_000 });
       await waitFor(() => !podA.gateway.isConnected('CP-MOVE'), { description: 'pod A to let go', timeoutMs: 2_000 });
       expect(podB.gateway.isConnected('CP-MOVE')).toBe(true);
+      // The old connection is reported offline exactly once (by pod B, which replaced its entry).
+      await waitFor(() => presence.some((event) => event.type === 'station-offline' && event.stationId === 'CP-MOVE'), { description: 'offline event', timeoutMs: 5_000 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const offline = presence.filter((event) => event.type === 'station-offline' && event.stationId === 'CP-MOVE');
+      expect(offline).toEqual([expect.objectContaining({ podId: 'pod-a', reason: 'moved' })]);
+      expect(presence.filter((event) => event.type === 'station-online' && event.stationId === 'CP-MOVE').map((event) => event.podId)).toEqual(['pod-a', 'pod-b']);
     });
 
     it('queues a command for an offline station and delivers it when the station connects', async () => {

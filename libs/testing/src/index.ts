@@ -38,3 +38,4 @@ export {
   type KcatMockCluster,
 } from './kafka';
 export { RawOcppClient, UpgradeRefused, refusal } from './raw-ocpp-client';
+export { startProcess, temporaryDirectory, type RunningProcess } from './platform-process';

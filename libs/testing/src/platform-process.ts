@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
+
 export interface RunningProcess {
   readonly ready: Record<string, unknown>;
   readonly output: string[];

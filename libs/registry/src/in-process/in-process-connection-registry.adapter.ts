@@ -40,7 +40,7 @@ export class InProcessConnectionRegistry implements ConnectionRegistry {
     else if (previous.podId !== entry.podId) this.pods.get(previous.podId)?.stations.delete(entry.stationId);
     this.stations.set(entry.stationId, entry);
     this.pod(entry.podId).stations.add(entry.stationId);
-    return Promise.resolve(previous && this.isAlive(previous.podId) ? previous : undefined);
+    return Promise.resolve(previous);
   }
 
   unregister(stationId: string, connectionId: string): Promise<boolean> {

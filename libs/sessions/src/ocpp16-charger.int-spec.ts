@@ -1,7 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '@evcsms/testing';
 import fc from 'fast-check';
 import { ordinarySession16, rebootMidSession16 } from '../test/charging-stories';
-import { SessionsHarness } from '../test/sessions.harness';
+import { SessionsHarness, slowedAt } from '../test/sessions.harness';
+import { createSessionsProcessors } from '.';
 import { at, Charger16 } from '../test/station-call.factory';
 
 describe('an OCPP 1.6 charger, on PostgreSQL', () => {
@@ -28,6 +29,36 @@ describe('an OCPP 1.6 charger, on PostgreSQL', () => {
   it('gets the same answers and the same rows when every message is delivered twice', async () => {
     h.redeliver = true;
     await ordinarySession16(h, 'CP16-TWICE');
+  });
+
+  it('handles the same messages processed by two consumers at once (a rebalance): one session, energy counted once', async () => {
+    const cp = new Charger16('CP16-RACE');
+    const twice = async (envelope: ReturnType<Charger16['start']>) => {
+      const processor = h.processors.get(envelope.action)!;
+      const [a, b] = await Promise.all([processor(envelope), processor(envelope)]);
+      expect(b).toEqual(a);
+      return a;
+    };
+    for (let round = 0; round < 5; round += 1) {
+      const start = await twice(cp.start({ connectorId: 1, idTag: `RACE-${round}`, meterStart: 1000 * round, timestamp: at(round * 10) }));
+      const { transactionId } = (start as { result: { transactionId: number } }).result;
+      expect(await h.session('CP16-RACE', transactionId)).toMatchObject({ status: 'active', flags: ['unauthorized-start'] });
+      await twice(cp.register(1, transactionId, at(round * 10 + 1), String(1000 * round + 400)));
+      await twice(cp.stop({ transactionId, meterStop: 1000 * round + 900, timestamp: at(round * 10 + 2) }));
+      expect(await h.session('CP16-RACE', transactionId)).toMatchObject({ status: 'completed', energy_wh: '900', flags: ['unauthorized-start'] });
+    }
+    expect(await h.count('transactions', 'CP16-RACE')).toBe(5);
+  });
+
+  it('never lets a slow duplicate of a StartTransaction close the session its twin just started', async () => {
+    const cp = new Charger16('CP16-SLOW-TWIN');
+    // The twin is slow to look for sessions to close on the connector: by then the first has committed.
+    const slowTwin = createSessionsProcessors(slowedAt(h.db, /ORDER BY started_at, id FOR UPDATE/, 300), { logger: h.logger }).get('StartTransaction')!;
+    const start = cp.start({ connectorId: 1, idTag: 'TWIN', meterStart: 0, timestamp: at(0) });
+    const [first, twin] = await Promise.all([h.processors.get('StartTransaction')!(start), slowTwin(start)]);
+    expect(twin).toEqual(first);
+    const { transactionId } = (first as { result: { transactionId: number } }).result;
+    expect(await h.session('CP16-SLOW-TWIN', transactionId)).toMatchObject({ status: 'active', ended_at: null });
   });
 
   it('loses power mid-session: closed when the connector is Available again, completed once by the late StopTransaction', async () => {

@@ -3,6 +3,7 @@ import { openDatabase } from '@evcsms/data-access';
 import type { InboundCallOutcome } from '@evcsms/gateway';
 import type { LogFields, Logger } from '@evcsms/logging';
 import {
+  type SessionsDataSource,
   createPresenceProcessor,
   createSessionsProcessors,
   SessionsProcessors,
@@ -29,6 +30,25 @@ export function recordingLogger(entries: LogEntry[] = []): Logger & { entries: L
     child: (fields) => make({ ...bound, ...fields }),
   });
   return make({});
+}
+
+/**
+ * The same database, but statements matching `pattern` wait `delayMs` before they run: a consumer
+ * that is slow at exactly the wrong moment, to make a race deterministic.
+ */
+export function slowedAt(db: SessionsDataSource, pattern: RegExp, delayMs: number): SessionsDataSource {
+  return {
+    createQueryRunner: () => {
+      const runner = db.createQueryRunner();
+      const query = runner.query.bind(runner);
+      return Object.assign(runner, {
+        query: async (sql: string, parameters: unknown[] | undefined, structured: true) => {
+          if (pattern.test(sql)) await new Promise((resolve) => setTimeout(resolve, delayMs));
+          return query(sql, parameters, structured);
+        },
+      });
+    },
+  };
 }
 
 export interface SessionRow {

@@ -51,8 +51,10 @@ export class UnitOfWork {
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
 
+/** The SQLSTATE of a driver error, also when TypeORM wraps it (QueryFailedError.driverError). */
 function sqlState(error: unknown): string | undefined {
-  const code = (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.code ?? (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  const failure = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = failure?.code ?? failure?.driverError?.code;
   return typeof code === 'string' ? code : undefined;
 }
 

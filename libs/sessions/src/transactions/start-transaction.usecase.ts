@@ -35,8 +35,6 @@ export class StartTransactionUseCase {
 
     const connector = { stationId: command.stationId, evseId: command.connectorId, connectorId: 1 };
     const authorization = await authorizeToken(uow, { idToken: command.idTag, type: null }, command.receivedAt, { concurrency: { except: connector } });
-    // A session still open on this connector is one the station has given up on.
-    await closeUnstoppedSessions(uow, { ...connector, endedAt: command.timestamp, receivedAt: command.receivedAt });
     const inserted = await sessions.insert({
       ...connector,
       protocol: 'ocpp1.6',
@@ -67,6 +65,9 @@ export class StartTransactionUseCase {
       if (!winner) throw new Error(`StartTransaction ${startKey} conflicted with a session that is not there`);
       return this.again(uow, winner, command);
     }
+    // A session still open on this connector is one the station has given up on. Only the
+    // message that inserted does this, so a duplicate processed concurrently never closes the new one.
+    await closeUnstoppedSessions(uow, { ...connector, endedAt: command.timestamp, receivedAt: command.receivedAt, exceptId: inserted.id });
     if (command.reservationId !== null) await new ReservationRepository(uow.sql).markUsed(command.stationId, command.reservationId);
     uow.emit(...sessionEventsOf(null, inserted, command.receivedAt));
     return { transactionId: Number(inserted.ocppTransactionId), authorization };

@@ -11,6 +11,8 @@ export interface UnstoppedSessionsQuery {
   readonly endedAt: Date;
   /** Only sessions older than this (the station's last boot): the station lost them rebooting. */
   readonly startedBefore?: Date | null;
+  /** A session to leave alone (the one that is starting). */
+  readonly exceptId?: string;
   readonly receivedAt: Date;
 }
 
@@ -24,6 +26,7 @@ export async function closeUnstoppedSessions(uow: UnitOfWork, query: UnstoppedSe
   const active = await sessions.lockActiveOnConnector(query.stationId, query.evseId, query.connectorId, query.endedAt);
   let closed = 0;
   for (const session of active) {
+    if (session.id === query.exceptId) continue;
     if (query.startedBefore !== undefined && (!query.startedBefore || session.startedAt.getTime() >= query.startedBefore.getTime())) continue;
     const after = { ...session, status: 'completed' as const, endedAt: query.endedAt, flags: withFlag(session.flags, SESSION_FLAGS.closedWithoutStop) };
     await sessions.save(session, after);

@@ -1,9 +1,12 @@
+import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { envEnum, envInt, envString } from '@evcsms/config';
 import { createLogger, logLevelFromEnv } from '@evcsms/logging';
 import { createMetricsRegistry, startOpsHttpServer } from '@evcsms/metrics';
 import { databaseFromEnv, SessionsNode, spineFromEnv } from '@evcsms/runtime';
+import { NestFactory } from '@nestjs/core';
+import { SessionsAppModule } from './sessions-app.module';
 
 /** The sessions service: consumes station calls and presence, writes PostgreSQL, answers the gateways. */
 async function main(): Promise<void> {
@@ -17,7 +20,8 @@ async function main(): Promise<void> {
     heartbeatIntervalSec: envInt(env, 'HEARTBEAT_INTERVAL_SEC', 300, { min: 1 }),
     unknownStationBootPolicy: envEnum(env, 'UNKNOWN_STATION_BOOT_POLICY', ['Accepted', 'Pending', 'Rejected'] as const, 'Rejected'),
   });
-  await node.start();
+  const app = await NestFactory.createApplicationContext(SessionsAppModule.forRoot(node), { logger: false, abortOnError: false });
+  await app.init();
   const ops = await startOpsHttpServer({
     host: envString(env, 'HTTP_HOST', '0.0.0.0'),
     port: envInt(env, 'HTTP_PORT', 8080, { min: 0, max: 65535 }),
@@ -34,8 +38,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
-    node
-      .stop()
+    app
+      .close()
       .then(() => spine.close())
       .then(() => database.close())
       .then(() => ops.close())

@@ -18,6 +18,11 @@ export interface StationCallConsumerOptions {
   readonly answersUnclaimed?: boolean;
   /** Failures caused by infrastructure (database down) are retried until it is back, never dead-lettered. */
   readonly isTransient?: (error: unknown) => boolean;
+  /**
+   * Processes a partition's claimed envelopes together (e.g. one transaction, one INSERT for all
+   * meter values), returning one outcome per envelope in order. Without it, one at a time.
+   */
+  readonly processBatch?: (envelopes: readonly StationCallEnvelope[]) => Promise<InboundCallOutcome[]>;
 }
 
 /**
@@ -50,9 +55,10 @@ export class StationCallConsumer {
   }
 
   private async processBatch(batch: readonly ConsumedMessage[]): Promise<void> {
-    for (const message of batch) {
-      const envelope = JSON.parse(message.value) as StationCallEnvelope;
-      const outcome = await this.outcomeOf(envelope);
+    const envelopes = batch.map((message) => JSON.parse(message.value) as StationCallEnvelope);
+    const outcomes = await this.guard(() => this.outcomesOf(envelopes));
+    for (const [index, envelope] of envelopes.entries()) {
+      const outcome = outcomes[index];
       if (outcome && envelope.replyMode === 'reply') {
         const reply: PodMessage = { type: 'call-reply', connectionId: envelope.connectionId, messageId: envelope.messageId, outcome };
         // At most once: if the pod is gone the station never sees this answer and sends again.
@@ -63,18 +69,28 @@ export class StationCallConsumer {
     }
   }
 
-  private async outcomeOf(envelope: StationCallEnvelope): Promise<InboundCallOutcome | undefined> {
-    const processor = this.processors.get(envelope.action);
-    if (!processor) {
-      if (!this.options.answersUnclaimed) return undefined;
-      return replyModeOf(envelope.protocol, envelope.action, envelope.payload) === 'ack'
-        ? { result: ackResponse() }
-        : { error: { kind: 'NotSupported', description: `${envelope.action} is not supported by this CSMS` } };
-    }
+  /** Outcomes in envelope order; undefined where this service neither owns nor answers the call. */
+  private async outcomesOf(envelopes: readonly StationCallEnvelope[]): Promise<Array<InboundCallOutcome | undefined>> {
+    const claimed = envelopes.filter((envelope) => this.processors.has(envelope.action));
+    let processed: InboundCallOutcome[] = [];
+    if (this.options.processBatch) processed = await this.options.processBatch(claimed);
+    else for (const envelope of claimed) processed.push(await this.processors.get(envelope.action)!(envelope));
+    const byEnvelope = new Map(claimed.map((envelope, index) => [envelope, processed[index]]));
+    return envelopes.map((envelope) => (this.processors.has(envelope.action) ? byEnvelope.get(envelope) : this.unclaimed(envelope)));
+  }
+
+  private unclaimed(envelope: StationCallEnvelope): InboundCallOutcome | undefined {
+    if (!this.options.answersUnclaimed) return undefined;
+    return replyModeOf(envelope.protocol, envelope.action, envelope.payload) === 'ack'
+      ? { result: ackResponse() }
+      : { error: { kind: 'NotSupported', description: `${envelope.action} is not supported by this CSMS` } };
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return await processor(envelope);
+      return await work();
     } catch (error) {
-      if (this.options.isTransient?.(error)) throw new RetryableError(`${envelope.action} waits for its dependencies`, { cause: error });
+      if (this.options.isTransient?.(error)) throw new RetryableError('station calls wait for their dependencies', { cause: error });
       throw error;
     }
   }

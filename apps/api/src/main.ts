@@ -5,7 +5,7 @@ import { envInt, envOptional, envString } from '@evcsms/config';
 import { createLogger, logLevelFromEnv } from '@evcsms/logging';
 import { createMetricsRegistry } from '@evcsms/metrics';
 import { CommandRouter, PodInbox } from '@evcsms/routing';
-import { databaseFromEnv, spineFromEnv } from '@evcsms/runtime';
+import { announceReady, databaseFromEnv, runMain, spineFromEnv, stopOnSignals } from '@evcsms/runtime';
 
 /**
  * The API process: REST on HTTP_PORT. It reaches stations through the registry and its own pod
@@ -40,34 +40,8 @@ async function main(): Promise<void> {
     },
     { host: envString(env, 'HTTP_HOST', '0.0.0.0'), port: envInt(env, 'HTTP_PORT', 8080, { min: 0, max: 65535 }) },
   );
-  process.stdout.write(`${JSON.stringify({ ready: true, httpPort: server.port, podId })}\n`);
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping', { signal });
-    server
-      .close()
-      .then(() => {
-        router.close();
-        return inbox.stop();
-      })
-      .then(() => spine.close())
-      .then(() => database.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error('shutdown failed', { error });
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  announceReady({ httpPort: server.port, podId });
+  stopOnSignals(logger, [() => server.close(), () => router.close(), () => inbox.stop(), () => spine.close(), () => database.close()]);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`api failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runMain('api', main);

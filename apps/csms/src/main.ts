@@ -3,7 +3,7 @@ import { markAllStationsOffline } from '@evcsms/data-access';
 import { createLogger } from '@evcsms/logging';
 import { createMetricsRegistry } from '@evcsms/metrics';
 import { GatewayNode } from '@evcsms/routing';
-import { databaseCredentialStore, databaseFromEnv, SessionsNode, spineFromEnv } from '@evcsms/runtime';
+import { announceReady, databaseCredentialStore, databaseFromEnv, runMain, SessionsNode, spineFromEnv, stopOnSignals } from '@evcsms/runtime';
 import { NodeWsEngine, selectEngine } from '@evcsms/ws-engine';
 import { csmsConfigFromEnv } from './csms.config';
 
@@ -84,32 +84,8 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(`${banner.join('\n')}\n`);
-  process.stdout.write(`${JSON.stringify({ ready: true, ocppPort: ocpp.port, httpPort: api.port })}\n`);
-
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    gateway
-      .drain()
-      .then(() => api.close())
-      .then(() => sessions.stop())
-      .then(() => spine.close())
-      .then(() => database.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error('shutdown failed', { error });
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  announceReady({ ocppPort: ocpp.port, httpPort: api.port });
+  stopOnSignals(logger, [() => gateway.drain(), () => api.close(), () => sessions.stop(), () => spine.close(), () => database.close()]);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`csms failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runMain('csms', main);

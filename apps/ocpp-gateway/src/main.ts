@@ -4,7 +4,7 @@ import { gatewayOptionsFromEnv, InMemoryCredentialStore } from '@evcsms/gateway'
 import { createLogger, logLevelFromEnv } from '@evcsms/logging';
 import { createMetricsRegistry, startOpsHttpServer } from '@evcsms/metrics';
 import { DEFAULT_LEASE_MS, GatewayNode } from '@evcsms/routing';
-import { databaseCredentialStore, databaseFromEnv, spineFromEnv } from '@evcsms/runtime';
+import { announceReady, databaseCredentialStore, databaseFromEnv, runMain, spineFromEnv, stopOnSignals } from '@evcsms/runtime';
 import { NodeWsEngine, selectEngine } from '@evcsms/ws-engine';
 
 /**
@@ -52,32 +52,8 @@ async function main(): Promise<void> {
     metrics,
     readiness: () => node.gateway.readiness(),
   });
-  // One machine-readable line for supervisors and tests that start gateways as processes.
-  process.stdout.write(`${JSON.stringify({ ready: true, ocppPort: ports.port, tlsPort: ports.tlsPort, httpPort: ops.port, podId: gatewayOptions.podId })}\n`);
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('draining', { signal });
-    node
-      .drain()
-      .then(() => spine.close())
-      .then(() => database?.close())
-      .then(() => ops.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error('shutdown failed', { error });
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  announceReady({ ocppPort: ports.port, tlsPort: ports.tlsPort, httpPort: ops.port, podId: gatewayOptions.podId });
+  stopOnSignals(logger, [() => node.drain(), () => spine.close(), () => database?.close(), () => ops.close()]);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`ocpp-gateway failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runMain('ocpp-gateway', main);

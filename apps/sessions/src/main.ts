@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { envEnum, envInt, envString } from '@evcsms/config';
 import { createLogger, logLevelFromEnv } from '@evcsms/logging';
 import { createMetricsRegistry, startOpsHttpServer } from '@evcsms/metrics';
-import { databaseFromEnv, SessionsNode, spineFromEnv } from '@evcsms/runtime';
+import { announceReady, databaseFromEnv, runMain, SessionsNode, spineFromEnv, stopOnSignals } from '@evcsms/runtime';
 import { NestFactory } from '@nestjs/core';
 import { SessionsAppModule } from './sessions-app.module';
 
@@ -31,31 +31,8 @@ async function main(): Promise<void> {
       return { ready: Object.values(checks).every(Boolean), checks };
     },
   });
-  process.stdout.write(`${JSON.stringify({ ready: true, httpPort: ops.port, podId })}\n`);
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping', { signal });
-    app
-      .close()
-      .then(() => spine.close())
-      .then(() => database.close())
-      .then(() => ops.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error('shutdown failed', { error });
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  announceReady({ httpPort: ops.port, podId });
+  stopOnSignals(logger, [() => app.close(), () => spine.close(), () => database.close(), () => ops.close()]);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`sessions failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runMain('sessions', main);

@@ -71,12 +71,14 @@ export type PodMessage =
   /** A command was queued for a station that has just come online here: deliver it now. */
   | { readonly type: 'deliver-pending'; readonly stationId: string };
 
-/** What a command to a station ended with, as the requester sees it. */
-export type CommandResult =
+/** What a CSMS-initiated call to a station ended with: its result, its CALLERROR, or why neither came. */
+export type StationCallResult =
   | { readonly status: 'result'; readonly payload: Record<string, unknown> }
   | { readonly status: 'error'; readonly errorCode: string; readonly errorDescription: string; readonly errorDetails: Record<string, unknown> }
-  | { readonly status: 'failed'; readonly failure: CommandFailure; readonly message: string }
-  | { readonly status: 'queued'; readonly commandId: string; readonly expiresAt: string };
+  | { readonly status: 'failed'; readonly failure: CommandFailure; readonly message: string };
+
+/** What a command to a station ended with, as the requester sees it: also "queued for later". */
+export type CommandResult = StationCallResult | { readonly status: 'queued'; readonly commandId: string; readonly expiresAt: string };
 
 export type CommandFailure =
   | 'offline'

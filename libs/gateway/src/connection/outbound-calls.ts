@@ -1,22 +1,8 @@
-/** What a CSMS-initiated call to a station ended with. */
-export type OutboundCallResult =
-  | { readonly status: 'result'; readonly payload: Record<string, unknown> }
-  | {
-      readonly status: 'error';
-      readonly errorCode: string;
-      readonly errorDescription: string;
-      readonly errorDetails: Record<string, unknown>;
-    }
-  | { readonly status: 'failed'; readonly failure: OutboundFailure; readonly message: string };
+import type { CommandFailure, StationCallResult } from '@evcsms/contracts';
 
-export type OutboundFailure =
-  | 'offline'
-  | 'timeout'
-  | 'queue-full'
-  | 'invalid-request'
-  | 'invalid-response'
-  | 'not-supported'
-  | 'connection-closed';
+/** What a CSMS-initiated call to a station ended with (the contract every requester sees). */
+export type OutboundCallResult = StationCallResult;
+export type OutboundFailure = CommandFailure;
 
 export interface OutboundRequest {
   readonly messageId: string;

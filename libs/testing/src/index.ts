@@ -39,3 +39,4 @@ export {
 } from './kafka';
 export { RawOcppClient, UpgradeRefused, refusal } from './raw-ocpp-client';
 export { startProcess, temporaryDirectory, type RunningProcess } from './platform-process';
+export { OwnRedisServer } from './own-redis-server';

@@ -68,7 +68,7 @@ class FakeSocket implements EngineConnection<unknown> {
 }
 
 const noopMetrics: MetricsRegistry = {
-  counter: () => ({ inc: () => undefined }),
+  counter: () => ({ inc: () => undefined, bind: () => ({ inc: () => undefined }) }),
   gauge: () => ({ set: () => undefined, inc: () => undefined, dec: () => undefined }),
   histogram: () => ({ observe: () => undefined }),
   render: () => Promise.resolve(''),

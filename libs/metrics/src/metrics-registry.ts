@@ -3,8 +3,13 @@ import * as prom from 'prom-client';
 /** Our own narrow metric types, so that only this library knows prom-client. */
 export type Labels<L extends string> = Partial<Record<L, string | number>>;
 
+export interface BoundCounter {
+  inc(value?: number): void;
+}
 export interface CounterMetric<L extends string = string> {
   inc(labels?: Labels<L>, value?: number): void;
+  /** A handle for one label set: inc() is a number addition, flushed to the counter on scrape. */
+  bind(labels: Labels<L>): BoundCounter;
 }
 export interface GaugeMetric<L extends string = string> {
   set(labels: Labels<L>, value: number): void;
@@ -41,7 +46,34 @@ class PromMetricsRegistry implements MetricsRegistry {
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): CounterMetric<L> {
-    return new prom.Counter({ name, help, labelNames: [...labelNames], registers: [this.registry] });
+    const bound: Array<{ labels: Labels<L>; handle: { pending: number; inc(value?: number): void } }> = [];
+    const counter: prom.Counter<L> = new prom.Counter<L>({
+      name,
+      help,
+      labelNames: [...labelNames],
+      registers: [this.registry],
+      collect: () => {
+        for (const { labels, handle } of bound) {
+          if (handle.pending > 0) {
+            counter.inc(labels, handle.pending);
+            handle.pending = 0;
+          }
+        }
+      },
+    });
+    return {
+      inc: (labels?: Labels<L>, value?: number) => (labels ? counter.inc(labels, value ?? 1) : counter.inc(value ?? 1)),
+      bind: (labels: Labels<L>) => {
+        const handle = {
+          pending: 0,
+          inc(value = 1): void {
+            this.pending += value;
+          },
+        };
+        bound.push({ labels, handle });
+        return handle;
+      },
+    };
   }
 
   gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = [], collect?: (gauge: GaugeMetric<L>) => void): GaugeMetric<L> {

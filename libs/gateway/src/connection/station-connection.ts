@@ -49,12 +49,42 @@ export interface ConnectionIdentity {
   readonly leniency: LeniencyProfile | undefined;
 }
 
+/** ISO-8601 "now", formatted once per millisecond however many replies need it. */
+let isoMs = 0;
+let isoText = '';
+function isoNow(now: number): string {
+  if (now !== isoMs) {
+    isoMs = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
+}
+
+interface HotCounters {
+  readonly callAccepted: { inc(): void };
+  readonly resultSent: { inc(): void };
+}
+const hotCounters = new WeakMap<object, Map<string, HotCounters>>();
+function hotFor(metrics: GatewayMetrics, action: string): HotCounters {
+  let byAction = hotCounters.get(metrics);
+  if (!byAction) hotCounters.set(metrics, (byAction = new Map<string, HotCounters>()));
+  let hot = byAction.get(action);
+  if (!hot) {
+    hot = {
+      callAccepted: metrics.messages.bind({ action, direction: 'in', type: 'call', outcome: 'accepted' }),
+      resultSent: metrics.messages.bind({ action, direction: 'out', type: 'result', outcome: 'sent' }),
+    };
+    byAction.set(action, hot);
+  }
+  return hot;
+}
+
 /**
  * One station's socket: framing, validation, the inbound CALL queue, the outbound call queue,
  * rate limit and liveness. Holds no business state.
  */
 export class StationConnection {
-  readonly connectedAt = new Date();
+  private readonly connectedAtMs = Date.now();
   lastSeenAt = Date.now();
   lastPingAt = Date.now();
   /** Set when the gateway decided to close, so the close event carries the real reason. */
@@ -63,30 +93,41 @@ export class StationConnection {
 
   private readonly validator: OcppValidator;
   private readonly rate: TokenBucket;
-  private readonly inbound: CallFrame[] = [];
+  private inbound: CallFrame[] | undefined;
   private handlingInbound = false;
-  private readonly outbound: OutboundCallQueue;
-  private readonly log: Logger;
+  private outboundQueue: OutboundCallQueue | undefined;
+  private logger: Logger | undefined;
   private inFlightInbound = 0;
 
   constructor(
     readonly identity: ConnectionIdentity,
     readonly socket: EngineConnection<unknown>,
     private readonly services: ConnectionServices,
-    logger: Logger,
+    private readonly rootLogger: Logger,
   ) {
     this.validator = services.validatorFor(identity.protocol);
     this.rate = new TokenBucket(services.limits.messagesPerSecond, services.limits.messageBurst);
-    this.log = logger.child({ stationId: identity.stationId, connectionId: identity.connectionId });
-    this.outbound = new OutboundCallQueue(
+  }
+
+  get connectedAt(): Date {
+    return new Date(this.connectedAtMs);
+  }
+
+  private get log(): Logger {
+    return (this.logger ??= this.rootLogger.child({ stationId: this.identity.stationId, connectionId: this.identity.connectionId }));
+  }
+
+  private get outbound(): OutboundCallQueue {
+    const services = this.services;
+    return (this.outboundQueue ??= new OutboundCallQueue(
       services.limits.maxOutboundQueue,
       (frame) => this.transmit(frame),
       (request) => {
-        this.services.metrics.callTimeouts.inc({ action: request.action });
-        this.services.metrics.outboundLatency.observe({ action: request.action, outcome: 'timeout' }, request.timeoutMs / 1000);
+        services.metrics.callTimeouts.inc({ action: request.action });
+        services.metrics.outboundLatency.observe({ action: request.action, outcome: 'timeout' }, request.timeoutMs / 1000);
         this.log.warn('station did not answer in time', { action: request.action, messageId: request.messageId });
       },
-    );
+    ));
   }
 
   get stationId(): string {
@@ -95,15 +136,15 @@ export class StationConnection {
 
   /** Work that a drain waits for: CALLs being handled and CSMS calls awaiting an answer. */
   get busy(): boolean {
-    return this.inFlightInbound > 0 || this.inbound.length > 0 || this.outbound.outstanding;
+    return this.inFlightInbound > 0 || (this.inbound?.length ?? 0) > 0 || (this.outboundQueue?.outstanding ?? false);
   }
 
   get outboundDepth(): number {
-    return this.outbound.depth;
+    return this.outboundQueue?.depth ?? 0;
   }
 
   get inboundDepth(): number {
-    return this.inbound.length + this.inFlightInbound;
+    return (this.inbound?.length ?? 0) + this.inFlightInbound;
   }
 
   receive(text: string | null): void {
@@ -176,8 +217,8 @@ export class StationConnection {
   /** The engine reported the socket gone. */
   closedBySocket(): void {
     this.closed = true;
-    this.inbound.length = 0;
-    this.outbound.failAll('connection-closed', 'the station disconnected before answering');
+    if (this.inbound) this.inbound.length = 0;
+    this.outboundQueue?.failAll('connection-closed', 'the station disconnected before answering');
   }
 
   private receiveCall(frame: CallFrame): void {
@@ -202,36 +243,40 @@ export class StationConnection {
       this.replyError(messageId, action, validation.kind, validation.description, validation.details);
       return;
     }
-    this.countRelaxations(validation.relaxed);
-    metrics.messages.inc({ action, direction: 'in', type: 'call', outcome: 'accepted' });
+    if (validation.relaxed.length > 0) this.countRelaxations(validation.relaxed);
+    const hot = hotFor(metrics, action);
+    hot.callAccepted.inc();
 
     if (action === 'Heartbeat') {
       // Answered at the edge: the only state it needs is the clock.
-      this.services.events.activity({ stationId: this.stationId, connectionId: this.identity.connectionId, action, at: new Date() });
-      this.replyResult(messageId, action, { currentTime: new Date().toISOString() });
-      metrics.handlerLatency.observe({ action, outcome: 'result' }, 0);
+      const now = Date.now();
+      this.services.events.activity({ stationId: this.stationId, connectionId: this.identity.connectionId, action, at: new Date(now) });
+      hot.resultSent.inc();
+      this.transmit(`[3,${JSON.stringify(messageId)},{"currentTime":"${isoNow(now)}"}]`);
       return;
     }
-    if (this.inbound.length >= this.services.limits.maxInboundQueue) {
+    const inbound = (this.inbound ??= []);
+    if (inbound.length >= this.services.limits.maxInboundQueue) {
       this.replyError(messageId, action, 'GenericError', 'Too many calls in flight: wait for the answers', {});
       return;
     }
-    this.inbound.push({ ...frame, payload: validation.payload as Record<string, unknown> });
+    frame.payload = validation.payload as Record<string, unknown>;
+    inbound.push(frame);
     this.pumpInbound();
   }
 
   /** Station CALLs are handled one at a time, in arrival order, so their effects keep that order. */
   private pumpInbound(): void {
     if (this.handlingInbound) return;
-    const frame = this.inbound.shift();
+    const frame = this.inbound?.shift();
     if (!frame) return;
     this.handlingInbound = true;
     this.inFlightInbound += 1;
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const finish = (outcome: 'result' | 'error'): void => {
       this.inFlightInbound -= 1;
       this.handlingInbound = false;
-      this.services.metrics.handlerLatency.observe({ action: frame.action, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+      this.services.metrics.handlerLatency.observe({ action: frame.action, outcome }, (performance.now() - started) / 1000);
       this.pumpInbound();
     };
     this.services.handler
@@ -303,7 +348,7 @@ export class StationConnection {
   }
 
   private replyResult(messageId: string, action: string, payload: Record<string, unknown>): void {
-    this.services.metrics.messages.inc({ action, direction: 'out', type: 'result', outcome: 'sent' });
+    hotFor(this.services.metrics, action).resultSent.inc();
     this.transmit(serializeCallResult(messageId, payload));
   }
 

@@ -29,6 +29,7 @@ import {
   assertPublishable,
   deliveryPolicy,
   errorFields,
+  logDeliveryEvent,
   processBatch,
   stderrBusLog,
   type BatchHandler,
@@ -428,46 +429,9 @@ class KafkaSubscription {
   }
 
   private logDelivery(event: DeliveryEvent): void {
-    const groupId = this.policy.groupId;
-    switch (event.type) {
-      case 'attempt-failed': {
-        const first = event.messages[0]!;
-        this.log('debug', 'Kafka bus: handler failed', {
-          groupId,
-          topic: first.topic,
-          partition: first.partition,
-          firstOffset: first.offset,
-          messages: event.messages.length,
-          attempt: event.attempt,
-          retryInMs: event.retryInMs,
-          error: errorFields(event.error),
-        });
-        return;
-      }
-      case 'isolating':
-        return;
-      case 'dead-lettered':
-        this.log('warn', 'Kafka bus: message dead-lettered', {
-          groupId,
-          topic: event.message.topic,
-          partition: event.message.partition,
-          offset: event.message.offset,
-          deadLetterTopic: event.deadLetterTopic,
-          attempts: event.attempts,
-          error: errorFields(event.error),
-        });
-        return;
-      case 'dead-letter-failed':
-        this.log('error', 'Kafka bus: dead-letter publish failed', {
-          groupId,
-          topic: event.message.topic,
-          offset: event.message.offset,
-          deadLetterTopic: event.deadLetterTopic,
-          error: errorFields(event.error),
-        });
-        return;
-    }
+    logDeliveryEvent(this.log, 'Kafka bus', this.policy.groupId, event);
   }
+
 }
 
 interface ConsumingSignal {

@@ -8,7 +8,7 @@
  */
 import { BusClosedError } from '../bus-errors';
 import { errorFields, stderrBusLog, type BusLog } from '../bus-log';
-import { deliveryPolicy, processBatch, type BatchDelivery, type DeliveryEvent, type DeliveryPolicy } from '../delivery';
+import { deliveryPolicy, logDeliveryEvent, processBatch, type BatchDelivery, type DeliveryEvent, type DeliveryPolicy } from '../delivery';
 import { partitionForKey } from '../key-partitioner';
 import type {
   BatchHandler,
@@ -358,45 +358,9 @@ export class InProcessBus implements MessageBus {
   }
 
   private logDelivery(groupId: string, event: DeliveryEvent): void {
-    switch (event.type) {
-      case 'attempt-failed': {
-        const first = event.messages[0]!;
-        this.log('debug', 'in-process bus: handler failed', {
-          groupId,
-          topic: first.topic,
-          partition: first.partition,
-          firstOffset: first.offset,
-          messages: event.messages.length,
-          attempt: event.attempt,
-          retryInMs: event.retryInMs,
-          error: errorFields(event.error),
-        });
-        return;
-      }
-      case 'isolating':
-        return;
-      case 'dead-lettered':
-        this.log('warn', 'in-process bus: message dead-lettered', {
-          groupId,
-          topic: event.message.topic,
-          partition: event.message.partition,
-          offset: event.message.offset,
-          deadLetterTopic: event.deadLetterTopic,
-          attempts: event.attempts,
-          error: errorFields(event.error),
-        });
-        return;
-      case 'dead-letter-failed':
-        this.log('error', 'in-process bus: dead-letter publish failed', {
-          groupId,
-          topic: event.message.topic,
-          offset: event.message.offset,
-          deadLetterTopic: event.deadLetterTopic,
-          error: errorFields(event.error),
-        });
-        return;
-    }
+    logDeliveryEvent(this.log, 'in-process bus', groupId, event);
   }
+
 }
 
 function positiveInteger(name: string, value: number): number {

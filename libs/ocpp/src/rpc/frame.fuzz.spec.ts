@@ -73,7 +73,9 @@ describe('parseFrame under fuzzing', () => {
         expect(result.ok).toBe(isWellFormedFrame(value));
         if (result.ok) accepted++;
       }),
-      { numRuns: 2000 },
+      // About 3% of generated values are well-formed frames: 5,000 runs keep the accepting side
+      // well above the floor below (2,000 runs once produced only 48).
+      { numRuns: 5000 },
     );
     // The generator must reach the accepting side too, or the property proves little.
     expect(accepted).toBeGreaterThan(50);

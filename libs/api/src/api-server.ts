@@ -12,7 +12,10 @@ import { DATABASE } from './http/database.token';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysService } from './auth/api-keys.service';
-import { ApiCommandRouter, ApiConnectionRegistry, ApiPendingCommands, CommandsController } from './commands/commands.controller';
+import { CommandsController } from './commands/commands.controller';
+import { ApiCommandRouter, ApiConnectionRegistry, ApiPendingCommands, StationCaller } from './commands/station-caller';
+import { LocalListController } from './local-list/local-list.controller';
+import { ReservationsController } from './reservations/reservations.controller';
 import { ApiRegistryReader, ConnectionsController } from './connections/connections.controller';
 import { ProblemFilter } from './http/problem';
 import { SessionsController } from './sessions/sessions.controller';
@@ -46,13 +49,23 @@ class ApiModule {
   static forRoot(deps: ApiDependencies): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [StationsController, SessionsController, TokensController, CommandsController, ConnectionsController, ApiKeysController],
+      controllers: [
+        StationsController,
+        SessionsController,
+        TokensController,
+        CommandsController,
+        ReservationsController,
+        LocalListController,
+        ConnectionsController,
+        ApiKeysController,
+      ],
       providers: [
         { provide: DATABASE, useValue: deps.dataSource },
         { provide: ApiCommandRouter, useValue: deps.router },
         { provide: ApiConnectionRegistry, useValue: deps.registry },
         { provide: ApiRegistryReader, useValue: deps.registry },
         { provide: ApiPendingCommands, useValue: deps.pendingCommands },
+        StationCaller,
         { provide: ApiKeysService, useValue: new ApiKeysService(deps.dataSource, deps.adminApiKey) },
         { provide: APP_GUARD, useFactory: (reflector: Reflector, keys: ApiKeysService) => new ApiKeyGuard(reflector, keys), inject: [Reflector, ApiKeysService] },
         { provide: APP_FILTER, useValue: new ProblemFilter((error) => deps.logger.error('unexpected API error', { error })) },

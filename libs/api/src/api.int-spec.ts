@@ -1,96 +1,23 @@
-import { InProcessBus } from '@evcsms/bus';
-import { openDatabase, StationEntity, TransactionEntity, type DataSource } from '@evcsms/data-access';
-import { DEFAULT_GATEWAY_OPTIONS, InMemoryCredentialStore } from '@evcsms/gateway';
-import { silentLogger } from '@evcsms/logging';
-import { createMetricsRegistry } from '@evcsms/metrics';
-import { InProcessConnectionRegistry, InProcessPendingCommandStore, InProcessPodChannel } from '@evcsms/registry';
-import { GatewayNode } from '@evcsms/routing';
-import { createTestDatabase, RawOcppClient, waitFor, type TestDatabase } from '@evcsms/testing';
-import { selectEngine } from '@evcsms/ws-engine';
-
-import { startApiServer, type ApiServer } from './api-server';
-
-const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+import { StationEntity, TransactionEntity, type DataSource } from '@evcsms/data-access';
+import type { RawOcppClient } from '@evcsms/testing';
+import { ADMIN_KEY, InProcessPlatform, type ApiResponse } from '../test/in-process-platform';
 
 describe('operator API over real HTTP', () => {
   jest.setTimeout(30_000);
-  let database: TestDatabase;
+  let platform: InProcessPlatform;
   let dataSource: DataSource;
-  let api: ApiServer;
-  let node: GatewayNode;
-  let ocppPort: number;
-  const registry = new InProcessConnectionRegistry();
-  const pendingCommands = new InProcessPendingCommandStore();
-  const bus = new InProcessBus();
-  const clients: RawOcppClient[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDatabase({ url: database.url });
-    node = new GatewayNode(
-      {
-        gateway: { ...DEFAULT_GATEWAY_OPTIONS, host: '127.0.0.1', port: 0, podId: 'pod-api', unknownStations: 'accept', allowSecurityProfile0: true },
-        leaseMs: 5_000,
-        replyTimeoutMs: 2_000,
-      },
-      {
-        engine: selectEngine('ws').engine,
-        credentials: new InMemoryCredentialStore(),
-        bus,
-        registry,
-        channel: new InProcessPodChannel(),
-        pendingCommands,
-        metrics: createMetricsRegistry({ processMetrics: false }),
-        logger: silentLogger,
-      },
-    );
-    ocppPort = (await node.start()).port;
-    api = await startApiServer(
-      {
-        dataSource,
-        router: node.router,
-        registry,
-        pendingCommands,
-        adminApiKey: ADMIN_KEY,
-        metrics: createMetricsRegistry({ processMetrics: false }),
-        readiness: () => ({ ready: true, checks: {} }),
-        logger: silentLogger,
-      },
-      { host: '127.0.0.1', port: 0 },
-    );
+    platform = await InProcessPlatform.start({ withSessions: false });
+    dataSource = platform.dataSource;
   });
 
   afterAll(async () => {
-    for (const client of clients) client.terminate();
-    await api?.close();
-    await node?.close();
-    await bus.close();
-    await dataSource?.destroy();
-    await database?.drop();
+    await platform?.stop();
   });
 
-  async function call(
-    method: string,
-    path: string,
-    options: { key?: string | null; body?: unknown } = {},
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
-  ): Promise<{ status: number; body: any; type: string }> {
-    const key = options.key === undefined ? ADMIN_KEY : options.key;
-    const response = await fetch(`http://127.0.0.1:${api.port}${path}`, {
-      method,
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, type: response.headers.get('content-type') ?? '' };
-  }
-
-  async function connectStation(stationId: string, protocol: 'ocpp1.6' | 'ocpp2.0.1'): Promise<RawOcppClient> {
-    const client = await RawOcppClient.connect(`ws://127.0.0.1:${ocppPort}/ocpp/${stationId}`, { protocols: [protocol] });
-    clients.push(client);
-    await waitFor(async () => (await registry.lookup(stationId)) !== undefined, { description: `${stationId} registered`, timeoutMs: 5_000 });
-    return client;
-  }
+  const call = (method: string, path: string, options: { key?: string | null; body?: unknown } = {}): Promise<ApiResponse> => platform.call(method, path, options);
+  const connectStation = (stationId: string, protocol: 'ocpp1.6' | 'ocpp2.0.1'): Promise<RawOcppClient> => platform.connectStation(stationId, protocol);
 
   describe('authentication and scopes', () => {
     it('refuses a request without a key with 401 problem+json', async () => {
@@ -146,7 +73,7 @@ describe('operator API over real HTTP', () => {
     });
 
     it('answers 400 for a body that is not JSON', async () => {
-      const response = await fetch(`http://127.0.0.1:${api.port}/api/v1/tokens`, {
+      const response = await fetch(`http://127.0.0.1:${platform.api.port}/api/v1/tokens`, {
         method: 'POST',
         headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
         body: '{not json',
@@ -275,7 +202,7 @@ describe('operator API over real HTTP', () => {
     expect(Object.keys(document.body.paths)).toEqual(
       expect.arrayContaining(['/api/v1/stations', '/api/v1/sessions', '/api/v1/tokens', '/api/v1/stations/{id}/commands/{command}']),
     );
-    const ui = await fetch(`http://127.0.0.1:${api.port}/docs`);
+    const ui = await fetch(`http://127.0.0.1:${platform.api.port}/docs`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');
   });
@@ -283,7 +210,7 @@ describe('operator API over real HTTP', () => {
   it('serves health, readiness and metrics without a key', async () => {
     expect((await call('GET', '/healthz', { key: null })).status).toBe(200);
     expect((await call('GET', '/readyz', { key: null })).body).toEqual({ status: 'ready', checks: {} });
-    const metrics = await fetch(`http://127.0.0.1:${api.port}/metrics`);
+    const metrics = await fetch(`http://127.0.0.1:${platform.api.port}/metrics`);
     expect(metrics.status).toBe(200);
   });
 });

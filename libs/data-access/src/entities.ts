@@ -2,9 +2,10 @@ import { ApiKeyEntity } from './api/api-key.entity';
 import { SessionsSchema1795400000000 } from './migrations/1795400000000-sessions-schema';
 import { ApiKeys1795400000100 } from './migrations/1795400000100-api-keys';
 import { SessionsOutbox1795400000500 } from './migrations/1795400000500-sessions-outbox';
+import { OperatorResources1795400000600 } from './migrations/1795400000600-operator-resources';
 import { ConnectorEntity, ConnectorStatusEventEntity } from './sessions/connector.entity';
 import { DomainEventOutboxEntity } from './sessions/domain-event-outbox.entity';
-import { IdTokenEntity, LocalAuthListEntity } from './sessions/id-token.entity';
+import { IdTokenEntity, LocalAuthListEntity, LocalAuthListEntryEntity } from './sessions/id-token.entity';
 import { MeterValueEntity } from './sessions/meter-value.entity';
 import { ReservationEntity } from './sessions/reservation.entity';
 import { StationEntity } from './sessions/station.entity';
@@ -16,6 +17,7 @@ export const ENTITIES = [
   ConnectorStatusEventEntity,
   IdTokenEntity,
   LocalAuthListEntity,
+  LocalAuthListEntryEntity,
   TransactionEntity,
   MeterValueEntity,
   ReservationEntity,
@@ -24,4 +26,4 @@ export const ENTITIES = [
 ];
 
 /** In order; never edit one that has shipped, add a new one. */
-export const MIGRATIONS = [SessionsSchema1795400000000, ApiKeys1795400000100, SessionsOutbox1795400000500];
+export const MIGRATIONS = [SessionsSchema1795400000000, ApiKeys1795400000100, SessionsOutbox1795400000500, OperatorResources1795400000600];

@@ -2,7 +2,7 @@ export { createDataSource, openDatabase, type DatabaseOptions } from './data-sou
 export { ENTITIES, MIGRATIONS } from './entities';
 export { StationEntity, type BootPolicy } from './sessions/station.entity';
 export { ConnectorEntity, ConnectorStatusEventEntity } from './sessions/connector.entity';
-export { IdTokenEntity, LocalAuthListEntity, type IdTokenStatus } from './sessions/id-token.entity';
+export { IdTokenEntity, LocalAuthListEntity, LocalAuthListEntryEntity, type IdTokenStatus } from './sessions/id-token.entity';
 export { TransactionEntity, type TransactionStatus } from './sessions/transaction.entity';
 export { MeterValueEntity } from './sessions/meter-value.entity';
 export { ReservationEntity, type ReservationStatus } from './sessions/reservation.entity';
@@ -15,3 +15,5 @@ export { listSessions, getSession, meterValuesOf, type SessionFilter } from './q
 export { saveToken, getToken, listTokens, isUniqueViolation } from './queries/tokens.query';
 export { findApiKeyByHash, insertApiKey, listApiKeys, revokeApiKey } from './queries/api-keys.query';
 export { isTransientDatabaseError } from './transient-errors';
+export { nextReservationId, insertReservation, updateReservationStatus, getReservation, listReservations, type ReservationFilter } from './queries/reservations.query';
+export { getLocalList, recordLocalListVersion, applyLocalListUpdate, type LocalList, type LocalListEntry } from './queries/local-auth-list.query';

@@ -18,6 +18,3 @@ export type { AuthorizationStatus, AuthorizationDecision, IdTokenRef, IdTokenTyp
 export type { ConnectorStatus } from './domain/connector-status';
 export { tallyEnergy, extendTally, type RegisterReading, type EnergyTally } from './domain/energy';
 export { parseDecimal, toPlainString, toInteger, shift, type Decimal } from './domain/decimal';
-export { RecordLocalListVersionUseCase } from './local-auth-list/record-local-list-version.usecase';
-export type { RecordLocalListVersionCommand } from './local-auth-list/record-local-list-version.command';
-export { LocalAuthListRepository } from './local-auth-list/local-auth-list.repository';

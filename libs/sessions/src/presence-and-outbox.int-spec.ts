@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@evcsms/testing';
 import { ordinarySession16 } from '../test/charging-stories';
 import { SessionsHarness } from '../test/sessions.harness';
 import { at, Charger16 } from '../test/station-call.factory';
-import { inTransaction, LocalAuthListRepository, OutboxRelay, RecordLocalListVersionUseCase, SESSIONS_TOPICS } from '.';
+import { OutboxRelay, SESSIONS_TOPICS } from '.';
 
 async function eventually(predicate: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -185,16 +185,6 @@ describe('presence, outbox and batches, on PostgreSQL', () => {
         await relay.stop();
         await bus.close();
       }
-    });
-  });
-
-  describe('local authorization list', () => {
-    it('records the list version a station confirmed, writing nothing when it is already known', async () => {
-      const record = (version: number) => inTransaction(h.db, (uow) => new RecordLocalListVersionUseCase().execute(uow, { stationId: 'CP-LOCAL-LIST', version }));
-      expect(await record(3)).toBe(true);
-      expect(await record(3)).toBe(false);
-      expect(await record(4)).toBe(true);
-      expect(await inTransaction(h.db, (uow) => new LocalAuthListRepository(uow.sql).versionOf('CP-LOCAL-LIST'))).toBe(4);
     });
   });
 

@@ -1,26 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { getSession, getStation, type DataSource } from '@evcsms/data-access';
-import type { OcppVersion } from '@evcsms/ocpp';
-import type { PendingCommandStore, ConnectionRegistry } from '@evcsms/registry';
-import type { CommandRouter } from '@evcsms/routing';
+import { getSession, type DataSource } from '@evcsms/data-access';
 import type { FastifyReply } from 'fastify';
 import { DATABASE } from '../http/database.token';
 import { RequireScope } from '../auth/api-key.guard';
 import { JsonSchemaPipe } from '../http/json-schema.pipe';
 import { badRequest, notFound, ProblemError } from '../http/problem';
+import { ApiPendingCommands, StationCaller } from './station-caller';
 import { STATION_COMMANDS } from './station-commands';
-
-/** DI tokens for the spine parts the API talks to. */
-export abstract class ApiCommandRouter {
-  abstract send: CommandRouter['send'];
-}
-export abstract class ApiConnectionRegistry {
-  abstract lookup: ConnectionRegistry['lookup'];
-}
-export abstract class ApiPendingCommands {
-  abstract get: PendingCommandStore['get'];
-}
 
 const anyBody = new JsonSchemaPipe<Record<string, unknown>>({ type: 'object' });
 
@@ -29,8 +16,7 @@ const anyBody = new JsonSchemaPipe<Record<string, unknown>>({ type: 'object' });
 export class CommandsController {
   constructor(
     @Inject(DATABASE) private readonly db: DataSource,
-    private readonly router: ApiCommandRouter,
-    private readonly registry: ApiConnectionRegistry,
+    private readonly station: StationCaller,
     private readonly pending: ApiPendingCommands,
   ) {}
 
@@ -60,40 +46,18 @@ export class CommandsController {
     const definition = STATION_COMMANDS[command];
     if (!definition) throw new ProblemError(404, 'Not Found', `unknown command "${command}"; known: ${Object.keys(STATION_COMMANDS).join(', ')}`);
     const validBody = new JsonSchemaPipe<Record<string, unknown>>(definition.body, `${command} body`).transform(body);
-    const protocol = await this.protocolOf(stationId);
+    const protocol = await this.station.protocolOf(stationId);
     const call = await definition.toOcpp(validBody, { protocol, transactionIdOf: (sessionId) => this.transactionIdOf(stationId, sessionId) });
-    const result = await this.router.send(stationId, call.action, call.payload, {
+    const answer = await this.station.send(stationId, call.action, call.payload, {
       queueIfOffline: queueIfOffline === 'true',
       ttlMs: seconds(ttlSeconds, 'ttlSeconds', 86_400) * 1000,
       timeoutMs: seconds(timeoutSeconds, 'timeoutSeconds', 30) * 1000,
     });
-    switch (result.status) {
-      case 'result':
-        return { status: typeof result.payload['status'] === 'string' ? result.payload['status'] : 'Accepted', response: result.payload };
-      case 'queued':
-        void reply.status(202);
-        return { commandId: result.commandId, status: 'Queued', expiresAt: result.expiresAt };
-      case 'error':
-        throw new ProblemError(502, 'Station Error', `the station answered ${result.errorCode}: ${result.errorDescription}`, {
-          errorCode: result.errorCode,
-          errorDetails: result.errorDetails,
-        });
-      case 'failed':
-        switch (result.failure) {
-          case 'offline':
-          case 'connection-closed':
-            throw new ProblemError(409, 'Conflict', `station ${stationId} is offline; retry later or send with queueIfOffline=true`);
-          case 'timeout':
-            throw new ProblemError(504, 'Gateway Timeout', result.message);
-          case 'queue-full':
-            throw new ProblemError(429, 'Too Many Requests', result.message);
-          case 'invalid-request':
-          case 'not-supported':
-            throw badRequest(result.message);
-          case 'invalid-response':
-            throw new ProblemError(502, 'Station Error', result.message);
-        }
+    if (answer.status === 'queued') {
+      void reply.status(202);
+      return { commandId: answer.commandId, status: 'Queued', expiresAt: answer.expiresAt };
     }
+    return { status: typeof answer.payload['status'] === 'string' ? answer.payload['status'] : 'Accepted', response: answer.payload };
   }
 
   @Get('commands/:commandId')
@@ -103,18 +67,6 @@ export class CommandsController {
     const record = await this.pending.get(commandId);
     if (!record) throw notFound(`command ${commandId}`);
     return { ...record };
-  }
-
-  /** Online: the protocol it connected with; offline: the one it last used. */
-  private async protocolOf(stationId: string): Promise<OcppVersion> {
-    const location = await this.registry.lookup(stationId);
-    if (location) return location.protocol;
-    const station = await getStation(this.db, stationId);
-    if (!station) throw notFound(`station ${stationId}`);
-    if (station.protocol !== 'ocpp1.6' && station.protocol !== 'ocpp2.0.1') {
-      throw new ProblemError(409, 'Conflict', `station ${stationId} has never connected, so its protocol is unknown`);
-    }
-    return station.protocol;
   }
 
   private async transactionIdOf(stationId: string, sessionId: string): Promise<string> {

@@ -126,29 +126,6 @@ export const STATION_COMMANDS: Record<string, CommandDefinition> = {
     body: object({ vendorId: { type: 'string', minLength: 1 }, messageId: { type: 'string' }, data: { type: 'string' } }, ['vendorId']),
     toOcpp: (body) => ({ action: 'DataTransfer', payload: { ...body } }),
   },
-  'get-local-list-version': { body: object({}), toOcpp: () => ({ action: 'GetLocalListVersion', payload: {} }) },
-  'reserve-now': {
-    body: object(
-      { ...evseConnector, reservationId: { type: 'integer', minimum: 0 }, idToken: { type: 'string', minLength: 1 }, expiresAt: { type: 'string', format: 'date-time' } },
-      ['reservationId', 'idToken', 'expiresAt'],
-    ),
-    toOcpp: (body, context) =>
-      v16(context)
-        ? { action: 'ReserveNow', payload: { connectorId: connector16(body), expiryDate: body['expiresAt'], idTag: body['idToken'], reservationId: body['reservationId'] } }
-        : {
-            action: 'ReserveNow',
-            payload: {
-              id: body['reservationId'],
-              expiryDateTime: body['expiresAt'],
-              idToken: { idToken: body['idToken'], type: 'ISO14443' },
-              ...(num(body, 'evseId') !== undefined ? { evseId: num(body, 'evseId') } : {}),
-            },
-          },
-  },
-  'cancel-reservation': {
-    body: object({ reservationId: { type: 'integer', minimum: 0 } }, ['reservationId']),
-    toOcpp: (body) => ({ action: 'CancelReservation', payload: { reservationId: body['reservationId'] } }),
-  },
 };
 
 /** "Component.Variable" (or "Component.Variable.Instance") as a 2.0.1 variable reference. */

@@ -1,0 +1,162 @@
+import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { applyLocalListUpdate, getLocalList, recordLocalListVersion, type DataSource, type IdTokenStatus, type LocalList, type LocalListEntry } from '@evcsms/data-access';
+import type { OcppVersion } from '@evcsms/ocpp';
+import { RequireScope } from '../auth/api-key.guard';
+import { stationRefused, StationCaller } from '../commands/station-caller';
+import { DATABASE } from '../http/database.token';
+import { JsonSchemaPipe } from '../http/json-schema.pipe';
+import { badRequest } from '../http/problem';
+
+interface EntryBody {
+  idToken: string;
+  type?: string;
+  status?: IdTokenStatus;
+  groupId?: string;
+  expiresAt?: string;
+}
+interface UpdateBody {
+  updateType: 'Full' | 'Differential';
+  entries: EntryBody[];
+}
+
+/** A full list can be long; stations advertise their own maximum (LocalAuthListMaxLength / ItemsPerMessage). */
+const MAX_ENTRIES = 1000;
+
+const UPDATE_SCHEMA = {
+  type: 'object',
+  properties: {
+    updateType: { enum: ['Full', 'Differential'] },
+    entries: {
+      type: 'array',
+      maxItems: MAX_ENTRIES,
+      items: {
+        type: 'object',
+        properties: {
+          idToken: { type: 'string', minLength: 1, maxLength: 36 },
+          type: { type: 'string', enum: ['ISO14443', 'ISO15693', 'eMAID', 'Central', 'KeyCode', 'Local', 'MacAddress', 'NoAuthorization'] },
+          status: { enum: ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'], description: 'omit in a Differential update to remove the entry' },
+          groupId: { type: 'string', minLength: 1, maxLength: 36 },
+          expiresAt: { type: 'string', format: 'date-time' },
+        },
+        required: ['idToken'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['updateType', 'entries'],
+  additionalProperties: false,
+};
+
+export interface LocalListView {
+  readonly stationId: string;
+  readonly version: number | null;
+  readonly entries: ReadonlyArray<{ idToken: string; type: string; status: string; groupId: string | null; expiresAt: string | null }>;
+}
+
+@ApiTags('local authorization lists')
+@Controller('stations/:id/local-list')
+export class LocalListController {
+  constructor(
+    @Inject(DATABASE) private readonly db: DataSource,
+    private readonly station: StationCaller,
+  ) {}
+
+  @Get()
+  @RequireScope('read')
+  @ApiOperation({ summary: "The local authorization list the station last accepted, and its version; refresh=true asks the station for its version (GetLocalListVersion)" })
+  @ApiQuery({ name: 'refresh', required: false, enum: ['true', 'false'] })
+  async get(@Param('id') stationId: string, @Query('refresh') refresh?: string): Promise<LocalListView> {
+    if (refresh === 'true') {
+      const protocol = await this.station.protocolOf(stationId);
+      const answer = await this.station.ask(stationId, 'GetLocalListVersion', {});
+      const version = answer[protocol === 'ocpp1.6' ? 'listVersion' : 'versionNumber'];
+      if (typeof version === 'number') await recordLocalListVersion(this.db, stationId, version);
+    }
+    return toView(stationId, await getLocalList(this.db, stationId));
+  }
+
+  @Put()
+  @RequireScope('operate')
+  @ApiOperation({
+    summary: 'Send the station a new local list version (SendLocalList, Full or Differential)',
+    description: 'The version is the stored one plus one. 200 with the list once the station accepted it; 409 with stationStatus on Failed, NotSupported or VersionMismatch (send a Full update then).',
+  })
+  @ApiBody({ schema: UPDATE_SCHEMA })
+  async update(@Param('id') stationId: string, @Body(new JsonSchemaPipe<UpdateBody>(UPDATE_SCHEMA)) body: UpdateBody): Promise<LocalListView> {
+    const protocol = await this.station.protocolOf(stationId);
+    const entries = body.entries.map(toEntry);
+    if (body.updateType === 'Full' && entries.some((entry) => entry.status === null)) throw badRequest('every entry of a Full update needs a status');
+    const current = await getLocalList(this.db, stationId);
+    const version = (current.version ?? 0) + 1;
+    const answer = await this.station.ask(stationId, 'SendLocalList', sendLocalListPayload(protocol, version, body.updateType, entries));
+    if (answer['status'] !== 'Accepted') throw stationRefused(`local list version ${version}`, answer['status'], { version });
+    await applyLocalListUpdate(this.db, stationId, { version, updateType: body.updateType, entries });
+    return toView(stationId, await getLocalList(this.db, stationId));
+  }
+}
+
+function toEntry(entry: EntryBody): LocalListEntry {
+  return {
+    idToken: entry.idToken,
+    type: entry.type ?? 'ISO14443',
+    status: entry.status ?? null,
+    groupIdToken: entry.groupId ?? null,
+    expiresAt: entry.expiresAt ? new Date(entry.expiresAt) : null,
+  };
+}
+
+function sendLocalListPayload(protocol: OcppVersion, version: number, updateType: 'Full' | 'Differential', entries: readonly LocalListEntry[]): Record<string, unknown> {
+  if (protocol === 'ocpp1.6') {
+    return {
+      listVersion: version,
+      updateType,
+      localAuthorizationList: entries.map((entry) => ({
+        idTag: entry.idToken,
+        ...(entry.status === null
+          ? {}
+          : {
+              idTagInfo: {
+                status: entry.status,
+                ...(entry.expiresAt ? { expiryDate: entry.expiresAt.toISOString() } : {}),
+                ...(entry.groupIdToken ? { parentIdTag: entry.groupIdToken } : {}),
+              },
+            }),
+      })),
+    };
+  }
+  return {
+    versionNumber: version,
+    updateType,
+    ...(entries.length
+      ? {
+          localAuthorizationList: entries.map((entry) => ({
+            idToken: { idToken: entry.idToken, type: entry.type },
+            ...(entry.status === null
+              ? {}
+              : {
+                  idTokenInfo: {
+                    status: entry.status,
+                    ...(entry.expiresAt ? { cacheExpiryDateTime: entry.expiresAt.toISOString() } : {}),
+                    ...(entry.groupIdToken ? { groupIdToken: { idToken: entry.groupIdToken, type: 'Central' } } : {}),
+                  },
+                }),
+          })),
+        }
+      : {}),
+  };
+}
+
+function toView(stationId: string, list: LocalList): LocalListView {
+  return {
+    stationId,
+    version: list.version,
+    entries: list.entries.map((entry) => ({
+      idToken: entry.idToken,
+      type: entry.type,
+      status: entry.status,
+      groupId: entry.groupIdToken,
+      expiresAt: entry.expiresAt?.toISOString() ?? null,
+    })),
+  };
+}

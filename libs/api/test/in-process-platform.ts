@@ -1,0 +1,114 @@
+import { InProcessBus } from '@evcsms/bus';
+import { openDatabase, type DataSource } from '@evcsms/data-access';
+import { DEFAULT_GATEWAY_OPTIONS, InMemoryCredentialStore } from '@evcsms/gateway';
+import { silentLogger } from '@evcsms/logging';
+import { createMetricsRegistry } from '@evcsms/metrics';
+import { InProcessConnectionRegistry, InProcessPendingCommandStore, InProcessPodChannel } from '@evcsms/registry';
+import { GatewayNode } from '@evcsms/routing';
+import { SessionsNode } from '@evcsms/runtime';
+import { createTestDatabase, RawOcppClient, waitFor, type TestDatabase } from '@evcsms/testing';
+import { selectEngine } from '@evcsms/ws-engine';
+import { startApiServer, type ApiServer } from '../src/api-server';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface ApiResponse {
+  readonly status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+  readonly body: any;
+  readonly type: string;
+}
+
+/**
+ * The platform in one process for API tests: a gateway node with real WebSockets, the API over
+ * real HTTP, a fresh PostgreSQL database and, when asked, the sessions service on the same bus.
+ */
+export class InProcessPlatform {
+  readonly registry = new InProcessConnectionRegistry();
+  readonly pendingCommands = new InProcessPendingCommandStore();
+  readonly bus = new InProcessBus();
+  private readonly clients: RawOcppClient[] = [];
+  private database!: TestDatabase;
+  dataSource!: DataSource;
+  api!: ApiServer;
+  node!: GatewayNode;
+  private sessions: SessionsNode | undefined;
+  private ocppPort = 0;
+
+  static async start(options: { withSessions: boolean }): Promise<InProcessPlatform> {
+    const platform = new InProcessPlatform();
+    await platform.boot(options.withSessions);
+    return platform;
+  }
+
+  private async boot(withSessions: boolean): Promise<void> {
+    this.database = await createTestDatabase();
+    this.dataSource = await openDatabase({ url: this.database.url });
+    const channel = new InProcessPodChannel();
+    if (withSessions) {
+      this.sessions = new SessionsNode(this.dataSource, this.bus, channel, silentLogger, { heartbeatIntervalSec: 300, unknownStationBootPolicy: 'Accepted' });
+      await this.sessions.start();
+    }
+    this.node = new GatewayNode(
+      {
+        gateway: { ...DEFAULT_GATEWAY_OPTIONS, host: '127.0.0.1', port: 0, podId: 'pod-api', unknownStations: 'accept', allowSecurityProfile0: true },
+        leaseMs: 5_000,
+        replyTimeoutMs: 2_000,
+        // As in embedded mode: a station's message is answered once it has been processed.
+        acknowledgeWhen: 'processed',
+      },
+      {
+        engine: selectEngine('ws').engine,
+        credentials: new InMemoryCredentialStore(),
+        bus: this.bus,
+        registry: this.registry,
+        channel,
+        pendingCommands: this.pendingCommands,
+        metrics: createMetricsRegistry({ processMetrics: false }),
+        logger: silentLogger,
+      },
+    );
+    this.ocppPort = (await this.node.start()).port;
+    this.api = await startApiServer(
+      {
+        dataSource: this.dataSource,
+        router: this.node.router,
+        registry: this.registry,
+        pendingCommands: this.pendingCommands,
+        adminApiKey: ADMIN_KEY,
+        metrics: createMetricsRegistry({ processMetrics: false }),
+        readiness: () => ({ ready: true, checks: {} }),
+        logger: silentLogger,
+      },
+      { host: '127.0.0.1', port: 0 },
+    );
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.clients) client.terminate();
+    await this.api?.close();
+    await this.node?.close();
+    await this.sessions?.stop();
+    await this.bus.close();
+    await this.dataSource?.destroy();
+    await this.database?.drop();
+  }
+
+  async call(method: string, path: string, options: { key?: string | null; body?: unknown } = {}): Promise<ApiResponse> {
+    const key = options.key === undefined ? ADMIN_KEY : options.key;
+    const response = await fetch(`http://127.0.0.1:${this.api.port}${path}`, {
+      method,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, type: response.headers.get('content-type') ?? '' };
+  }
+
+  async connectStation(stationId: string, protocol: 'ocpp1.6' | 'ocpp2.0.1'): Promise<RawOcppClient> {
+    const client = await RawOcppClient.connect(`ws://127.0.0.1:${this.ocppPort}/ocpp/${stationId}`, { protocols: [protocol] });
+    this.clients.push(client);
+    await waitFor(async () => (await this.registry.lookup(stationId)) !== undefined, { description: `${stationId} registered`, timeoutMs: 5_000 });
+    return client;
+  }
+}

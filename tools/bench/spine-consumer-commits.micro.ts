@@ -34,7 +34,7 @@ interface Variant {
   start(kafka: KafkaMockCluster, groupId: string, seen: (n: number) => void): Promise<() => Promise<void>>;
 }
 
-function rawVariant(label: string, commit: 'each' | 'chained' | 'none'): Variant {
+function rawVariant(label: string, commit: 'each' | 'chained' | 'interval' | 'background' | 'none'): Variant {
   return {
     label,
     async start(kafka, groupId, seen) {
@@ -42,8 +42,11 @@ function rawVariant(label: string, commit: 'each' | 'chained' | 'none'): Variant
       await consumer.connect();
       await consumer.subscribe({ topics: [TOPIC], fromBeginning: true });
       let chain: Promise<unknown> = Promise.resolve();
+      let inFlight: Promise<void> | undefined;
       await consumer.run({
-        autoCommit: false,
+        // 'interval': kafkajs commits the resolved offsets at most every 500 ms.
+        autoCommit: commit === 'interval' || commit === 'background',
+        ...(commit === 'interval' || commit === 'background' ? { autoCommitInterval: 500 } : {}),
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 4,
         eachBatch: async (payload: EachBatchPayload) => {
@@ -55,6 +58,8 @@ function rawVariant(label: string, commit: 'each' | 'chained' | 'none'): Variant
           const offsets = { topics: [{ topic: TOPIC, partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }] }] };
           if (commit === 'each') await payload.commitOffsetsIfNecessary(offsets);
           else if (commit === 'chained') await (chain = chain.then(() => payload.commitOffsetsIfNecessary(offsets)));
+          else if (commit === 'interval') await payload.commitOffsetsIfNecessary();
+          else if (commit === 'background') inFlight ??= payload.commitOffsetsIfNecessary().finally(() => (inFlight = undefined));
         },
       });
       return () => consumer.disconnect();
@@ -83,7 +88,9 @@ const VARIANTS: readonly Variant[] = [
   busVariant(1),
   busVariant(2),
   busVariant(4),
-  rawVariant('kafkajs eachBatch, 4 partitions at once, commit per batch (as KafkaBus)', 'each'),
+  rawVariant('kafkajs eachBatch, 4 partitions at once, commit per batch (KafkaBus before commitIntervalMs)', 'each'),
+  rawVariant('kafkajs eachBatch, 4 partitions at once, resolved offsets committed every 500 ms (autoCommitInterval)', 'interval'),
+  rawVariant('kafkajs eachBatch, 4 partitions at once, every 500 ms, one commit in flight, not awaited by the batch', 'background'),
   rawVariant('kafkajs eachBatch, 4 partitions at once, commits chained (one in flight)', 'chained'),
   rawVariant('kafkajs eachBatch, 4 partitions at once, no commits', 'none'),
 ];

@@ -41,15 +41,22 @@
  * last pass and its first miss (rounded to 250 msg/s); the knee is the highest passing rate below
  * the lowest miss.
  *
+ * --sessions: the consumer is the real sessions service on a database (PostgreSQL for distributed,
+ * a test database on the machine's server, its backends pinned to the system-under-test core and
+ * measured; PGlite in a child process for embedded, as `npm start` runs it, pinned likewise).
+ * Stations boot and start a 1.6 transaction first; each MeterValues then writes 10 rows. The
+ * delivery check reads the rows back: every acknowledged message stored exactly once, and every
+ * session's energy equal to its last register reading.
+ *
  * Flags: --stations 2000 --rates 500,1000,2000,3000,4000,5000,6000,8000,10000,12000 --warmup-ms 5000
  *   --settle-ms 3000 --window-ms 10000 --configs distributed,embedded --consumer-concurrency 1
  *   --refine 1 --json <file> --cpu-prof <dir> --max-runtime-ms 1800000
  */
 import { writeFileSync } from 'node:fs';
 import { TOPICS } from '@evcsms/contracts';
-import { createRedisNamespace, startKafkaMockCluster, type KafkaMockCluster } from '@evcsms/testing';
+import { createRedisNamespace, createTestDatabase, startKafkaMockCluster, startPgliteServer, type KafkaMockCluster } from '@evcsms/testing';
 import { fmt, fmtInt, flagInt, flagString, LatencyHistogram, loadAverage, machine, markdownTable, parseFlags, sleep, spawnBench, type BenchChild, type BenchEvent } from './bench-lib';
-import { coreBusyMs, CpuMeter, cpuUsPer, ms, pinProcess } from './spine-lib';
+import { coreBusyMs, CpuMeter, cpuUsPer, ms, pidsOfCommand, pinProcess } from './spine-lib';
 
 const SUT_CPU = '0';
 const LOAD_CPU = '1';
@@ -76,6 +83,9 @@ const cpuProfDir = flags.get('cpu-prof');
 const profiled = (name: string): { nodeArgs?: readonly string[] } =>
   cpuProfDir ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', `${name}.cpuprofile`] } : {};
 const P99_LIMIT_US = 1_000_000;
+const withSessions = flags.has('sessions');
+/** Rows one MeterValues leaves in meter_values (frames.ts: 10 sampled values). */
+const ROWS_PER_MESSAGE = 10;
 
 type ConfigName = 'distributed' | 'embedded' | 'distributed-split';
 const isDistributed = (name: ConfigName): boolean => name !== 'embedded';
@@ -85,8 +95,8 @@ interface Config {
   readonly gateway: BenchChild;
   readonly consumer: BenchChild;
   readonly stations: BenchChild;
-  /** Processes of the system under test, by label. */
-  readonly sut: Map<string, number>;
+  /** Processes of the system under test, by label (a label may cover several processes). */
+  readonly sut: Map<string, number | (() => readonly number[])>;
   done: boolean;
 }
 
@@ -118,6 +128,8 @@ interface Step {
   catchUpS: number;
   /** Distributed: consumer and mock CPU from the window's start until caught up, per message processed then. */
   consumerUsPerMessage: string;
+  /** --sessions: meter_values rows written per second in the window. */
+  rowsPerS: number;
   loadavg: string;
   pass: boolean;
 }
@@ -147,7 +159,10 @@ async function main(): Promise<void> {
     cleanups.push(() => kafka.stop());
     pinProcess(kafka.pid, offloadCpu);
     const common = ['--control', 'stdin', '--kafka-brokers', kafka.brokers.join(','), '--redis-url', redis!.url, '--redis-prefix', redis!.prefix];
-    const consumer = spawnBench(`consumer-${name}`, 'spine-node.ts', ['--role', 'consumer', '--partitions-concurrently', String(consumerConcurrency), ...common], {
+    const database = withSessions ? await createTestDatabase() : undefined;
+    if (database) cleanups.push(() => database.drop());
+    const databaseArgs = database ? ['--database-url', database.url] : [];
+    const consumer = spawnBench(`consumer-${name}`, 'spine-node.ts', ['--role', 'consumer', '--partitions-concurrently', String(consumerConcurrency), ...databaseArgs, ...common], {
       cpu: offloadCpu,
       ...profiled(`consumer-${name}`),
     });
@@ -172,16 +187,36 @@ async function main(): Promise<void> {
     });
   }
   if (configNames.includes('embedded')) {
-    const node = spawnBench('embedded', 'spine-node.ts', ['--role', 'embedded', '--pod-id', 'spine-embedded', '--control', 'stdin'], { cpu: SUT_CPU, ...profiled('embedded') });
+    const pglite = withSessions ? await startPgliteServer({ maxConnections: 16 }) : undefined;
+    if (pglite) {
+      cleanups.push(() => pglite.stop());
+      pinProcess(pglite.pid, SUT_CPU);
+    }
+    const databaseArgs = pglite ? ['--database-url', pglite.url, '--pool-max', String(Math.floor(pglite.maxConnections / 2))] : [];
+    const node = spawnBench('embedded', 'spine-node.ts', ['--role', 'embedded', '--pod-id', 'spine-embedded', '--control', 'stdin', ...databaseArgs], { cpu: SUT_CPU, ...profiled('embedded') });
     const ready = await node.waitFor((e) => e.event === 'ready', 120_000, 'embedded node ready');
     const stations = startStations('stations-embedded', ready['port'] as number, 'spine-in-e', 100);
-    configs.push({ name: 'embedded', gateway: node, consumer: node, stations, sut: new Map([['gateway + consumer', node.pid]]), done: false });
+    const sut = new Map<string, number | (() => readonly number[])>([['gateway + consumer', node.pid]]);
+    if (pglite) sut.set('pglite', pglite.pid);
+    configs.push({ name: 'embedded', gateway: node, consumer: node, stations, sut, done: false });
   }
   for (const config of configs) {
     const connected = await config.stations.waitFor((e) => e.event === 'connected', 180_000, `${config.name} stations connected`);
     if (connected['open'] !== stationCount) throw new Error(`${config.name}: only ${String(connected['open'])} of ${stationCount} stations connected`);
   }
   process.stderr.write(`spine-inbound: stations connected; load average ${loadAverage()}\n`);
+  // PostgreSQL (the machine's server, shared by the distributed configurations: there is one
+  // with --sessions unless asked otherwise) on the system-under-test core and measured: all of its
+  // processes, listed at each snapshot, as backends come and go with the consumer's pool.
+  if (withSessions && configNames.some(isDistributed)) {
+    const postgres = (): number[] => pidsOfCommand('postgres');
+    for (const pid of postgres()) pinProcess(pid, SUT_CPU);
+    // The server is the machine's: give it every core back afterwards.
+    cleanups.push(async () => {
+      for (const pid of postgres()) pinProcess(pid, '0-1');
+    });
+    for (const config of configs) if (isDistributed(config.name)) config.sut.set('postgres', postgres);
+  }
 
   // Warm-up: JIT, Kafka connections and batches, consumer group settled.
   for (const config of configs) {
@@ -189,7 +224,7 @@ async function main(): Promise<void> {
     await sleep(warmupMs);
     config.stations.send('rate 0');
     await drain(config);
-    if (isDistributed(config.name)) await caughtUp(config);
+    if (isDistributed(config.name) || withSessions) await caughtUp(config);
   }
 
   const steps: Step[] = [];
@@ -220,19 +255,26 @@ async function main(): Promise<void> {
   }
 
   const delivery = new Map<ConfigName, Record<string, number>>();
-  for (const config of configs) delivery.set(config.name, await deliveryCheck(config));
+  for (const config of configs) {
+    const check = await deliveryCheck(config);
+    if (withSessions) {
+      const energy = await config.consumer.request('energy', 'energy', 60_000);
+      delivery.set(config.name, { ...check, sessions: energy['sessions'] as number, energyMismatched: energy['energyMismatched'] as number });
+    } else delivery.set(config.name, check);
+  }
 
   for (const config of configs) await config.stations.request('stop', 'stopped', 15_000).catch(() => undefined);
   await Promise.all(configs.flatMap((c) => [c.stations.stop(), c.gateway.stop(), c.consumer.stop()]));
   print(info, configs, steps, delivery);
-  if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ machine: info, stationCount, rates, settleMs, windowMs, steps, delivery: Object.fromEntries(delivery) }, null, 2));
+  if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ machine: info, stationCount, rates, settleMs, windowMs, sessions: withSessions, steps, delivery: Object.fromEntries(delivery) }, null, 2));
 }
+
 
 function startStations(name: string, port: number, idPrefix: string, sourceFirst: number): BenchChild {
   return spawnBench(
     name,
     'spine-stations.ts',
-    ['--control', 'stdin', '--port', String(port), '--stations', String(stationCount), '--id-prefix', idPrefix, '--source-first', String(sourceFirst)],
+    ['--control', 'stdin', '--port', String(port), '--stations', String(stationCount), '--id-prefix', idPrefix, '--source-first', String(sourceFirst), ...(withSessions ? ['--sessions'] : [])],
     { cpu: LOAD_CPU },
   );
 }
@@ -256,7 +298,7 @@ async function caughtUp(config: Config, timeoutMs = 180_000): Promise<boolean> {
     const counts = await config.consumer.request('counts', 'counts');
     if ((counts['processed'] as number) - (counts['duplicates'] as number) + (counts['gaps'] as number) >= acked) return true;
     if (Date.now() > until) return false;
-    await sleep(250);
+    await sleep(withSessions ? 1000 : 250);
   }
 }
 
@@ -274,14 +316,14 @@ async function runStep(config: Config, rate: number): Promise<Step> {
   await sleep(settleMs);
   const first = await config.stations.request('mark', 'mark');
   const statsFrom = await produceStats();
-  const consumedFrom = distributed ? await consumerCounts() : undefined;
+  const consumedFrom = distributed || withSessions ? await consumerCounts() : undefined;
   const from = meter.snapshot();
   const busyFrom = coreBusyMs();
   await sleep(windowMs);
   const last = await config.stations.request('mark', 'mark');
   const to = meter.snapshot();
   const busyTo = coreBusyMs();
-  const consumedAtEnd = distributed ? await consumerCounts() : undefined;
+  const consumedAtEnd = distributed || withSessions ? await consumerCounts() : undefined;
   const statsTo = await produceStats();
   const loadavg = loadAverage();
   config.stations.send('rate 0');
@@ -327,6 +369,7 @@ async function runStep(config: Config, rate: number): Promise<Step> {
   }
   const busy = (core: string): string => fmt((((busyTo.get(core) ?? NaN) - (busyFrom.get(core) ?? NaN)) / wallMs) * 100, 0);
   const achieved = acked / (wallMs / 1000);
+  const processedInWindow = consumedFrom && consumedAtEnd ? (consumedAtEnd.distinct - consumedFrom.distinct) / (wallMs / 1000) : 0;
   const p99us = windowLatency.percentile(0.99);
   const batches = (statsTo['batches'] ?? 0) - (statsFrom['batches'] ?? 0);
   const produced = (statsTo['messages'] ?? 0) - (statsFrom['messages'] ?? 0);
@@ -355,8 +398,11 @@ async function runStep(config: Config, rate: number): Promise<Step> {
     consumerLagAtEnd,
     catchUpS,
     consumerUsPerMessage,
+    rowsPerS: withSessions ? processedInWindow * ROWS_PER_MESSAGE : 0,
     loadavg,
-    pass: p99us < P99_LIMIT_US && achieved >= 0.95 * rate && errors === 0,
+    // With the sessions service behind Kafka the station is answered before the database write:
+    // a rate is only sustained if the consumer also stored at least 95% of it in the window.
+    pass: p99us < P99_LIMIT_US && achieved >= 0.95 * rate && errors === 0 && (!withSessions || !distributed || processedInWindow >= 0.95 * rate),
   };
 }
 
@@ -406,7 +452,11 @@ function kneeOf(steps: readonly Step[], name: ConfigName): { knee?: Step; missed
 
 function print(info: Record<string, string>, configs: Config[], steps: Step[], delivery: Map<ConfigName, Record<string, number>>): void {
   const lines: string[] = [];
-  lines.push(`### Inbound MeterValues: Kafka (distributed) vs embedded, ${fmtInt(stationCount)} stations per configuration`);
+  lines.push(
+    withSessions
+      ? `### Sessions service: MeterValues into the database, distributed (Kafka, PostgreSQL) vs embedded (in-process bus, PGlite), ${fmtInt(stationCount)} stations per configuration`
+      : `### Inbound MeterValues: Kafka (distributed) vs embedded, ${fmtInt(stationCount)} stations per configuration`,
+  );
   lines.push('');
   lines.push(
     `${info['date']}, ${info['node']}, nproc ${info['nproc']}, ${info['cpu']}, commit ${info['commit']}; system under test on core ${SUT_CPU}, load on core ${LOAD_CPU}; ` +
@@ -415,7 +465,7 @@ function print(info: Record<string, string>, configs: Config[], steps: Step[], d
   lines.push('');
   lines.push(
     markdownTable(
-      ['config', 'target msg/s', 'achieved', 'p50 ms', 'p99 ms', 'max ms', 'service p99 ms', 'errors', 'gateway CPU us/msg', 'SUT CPU us/msg in window (processes)', 'SUT core use', 'core 0 / 1 busy', 'msg per produce', 'consumer lag at end / catch-up s', 'consumer + mock us/msg until caught up', 'load avg', 'p99 < 1 s'],
+      ['config', 'target msg/s', 'achieved', 'p50 ms', 'p99 ms', 'max ms', 'service p99 ms', 'errors', 'gateway CPU us/msg', 'SUT CPU us/msg in window (processes)', 'SUT core use', 'core 0 / 1 busy', 'msg per produce', 'consumer lag at end / catch-up s', 'consumer + mock us/msg until caught up', ...(withSessions ? ['meter rows/s written in window'] : []), 'load avg', 'p99 < 1 s'],
       steps.map((s) => [
         s.config,
         fmtInt(s.rate),
@@ -435,6 +485,7 @@ function print(info: Record<string, string>, configs: Config[], steps: Step[], d
         s.messagesPerProduce,
         isDistributed(s.config) ? `${fmtInt(s.consumerLagAtEnd)} / ${fmt(s.catchUpS, 1)}` : '-',
         s.consumerUsPerMessage,
+        ...(withSessions ? [fmtInt(s.rowsPerS)] : []),
         s.loadavg,
         s.pass ? 'yes' : 'no',
       ]),
@@ -457,7 +508,8 @@ function print(info: Record<string, string>, configs: Config[], steps: Step[], d
           knee ? (knee.cpuUsPerMessage['gateway'] ?? knee.cpuUsPerMessage['gateway + consumer'] ?? 'n/a') : '-',
           knee ? knee.sutUsPerMessage : '-',
           missed ? `${fmtInt(missed.rate)} (p99 ${ms(missed.p99us, 0)} ms, achieved ${fmtInt(missed.achieved)}, errors ${missed.errors})` : '-',
-          `${fmtInt(check['acked']!)} acknowledged, ${fmtInt(check['consumerDistinct']!)} distinct at the consumer, ${check['ackedButMissing']} acknowledged but missing, ${check['duplicates']} duplicates`,
+          `${fmtInt(check['acked']!)} acknowledged, ${fmtInt(check['consumerDistinct']!)} distinct ${withSessions ? 'stored' : 'at the consumer'}, ${check['ackedButMissing']} acknowledged but missing, ${check['duplicates']} duplicates` +
+            (withSessions ? `; ${fmtInt(check['sessions'] ?? 0)} sessions, ${check['energyMismatched'] ?? '?'} with energy not equal to their last register` : ''),
         ];
       }),
     ),

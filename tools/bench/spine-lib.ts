@@ -45,17 +45,23 @@ export function pinProcess(pid: number, cpu: string): void {
   execFileSync('taskset', ['-a', '-p', '-c', cpu, String(pid)], { stdio: 'ignore' });
 }
 
-/** Pid of a process by its command name (comm), e.g. the shared redis-server; undefined if none. */
-export function pidOfCommand(comm: string): number | undefined {
+/** Pids of the processes with this command name (comm), e.g. every `postgres` process. */
+export function pidsOfCommand(comm: string): number[] {
+  const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) return Number(entry);
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) pids.push(Number(entry));
     } catch {
       // gone meanwhile
     }
   }
-  return undefined;
+  return pids;
+}
+
+/** Pid of a process by its command name (comm), e.g. the shared redis-server; undefined if none. */
+export function pidOfCommand(comm: string): number | undefined {
+  return pidsOfCommand(comm)[0];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -63,25 +69,44 @@ export function pidOfCommand(comm: string): number | undefined {
 
 /** utime+stime readings of named processes; `since()` gives CPU ms per process since the snapshot. */
 export class CpuMeter {
-  constructor(private readonly pids: ReadonlyMap<string, number>) {}
+  /**
+   * A name may stand for several processes, listed again at each snapshot (PostgreSQL's backends
+   * come and go with the pool): their CPU is summed over the processes alive at both ends.
+   */
+  constructor(private readonly pids: ReadonlyMap<string, number | (() => readonly number[])>) {}
 
-  snapshot(): { at: number; ticks: Map<string, number> } {
-    const ticks = new Map<string, number>();
+  snapshot(): { at: number; ticks: Map<string, Map<number, number>> } {
+    const ticks = new Map<string, Map<number, number>>();
     for (const [name, pid] of this.pids) {
-      try {
-        ticks.set(name, cpuTicks(pid));
-      } catch {
-        ticks.set(name, NaN);
+      const perPid = new Map<number, number>();
+      for (const one of typeof pid === 'number' ? [pid] : pid()) {
+        try {
+          perPid.set(one, cpuTicks(one));
+        } catch {
+          // gone: counts as absent
+        }
       }
+      ticks.set(name, perPid);
     }
     return { at: performance.now(), ticks };
   }
 
-  /** CPU milliseconds per process between two snapshots, and the wall milliseconds. */
+  /** CPU milliseconds per process between two snapshots, and the wall milliseconds (NaN when a single process is gone). */
   static delta(from: ReturnType<CpuMeter['snapshot']>, to: ReturnType<CpuMeter['snapshot']>): { wallMs: number; cpuMs: Map<string, number> } {
     const msPerTick = 1000 / clockTicksPerSecond();
     const cpuMs = new Map<string, number>();
-    for (const [name, ticks] of to.ticks) cpuMs.set(name, (ticks - (from.ticks.get(name) ?? NaN)) * msPerTick);
+    for (const [name, perPid] of to.ticks) {
+      const before = from.ticks.get(name) ?? new Map<number, number>();
+      let sum = 0;
+      let matched = 0;
+      for (const [pid, ticks] of perPid) {
+        const start = before.get(pid);
+        if (start === undefined) continue;
+        sum += ticks - start;
+        matched++;
+      }
+      cpuMs.set(name, matched > 0 ? sum * msPerTick : NaN);
+    }
     return { wallMs: to.at - from.at, cpuMs };
   }
 }
@@ -176,3 +201,11 @@ export function cpuUsPer(cpuMs: number | undefined, operations: number): string 
   if (cpuMs === undefined || !Number.isFinite(cpuMs) || operations <= 0) return 'n/a';
   return ((cpuMs * 1000) / operations).toFixed(0);
 }
+
+/**
+ * Sessions mode (spine-stations.ts --sessions, spine-node.ts --database-url): MeterValues number
+ * n of a station is timestamped SESSIONS_BASE_MS + n seconds, so the database alone tells which
+ * messages it holds, and its register reads (n + 1) x SESSIONS_WH_PER_MESSAGE Wh.
+ */
+export const SESSIONS_BASE_MS = Date.parse('2026-11-22T00:00:00.000Z');
+export const SESSIONS_WH_PER_MESSAGE = 10;

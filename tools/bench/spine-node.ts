@@ -14,8 +14,15 @@
  * (spine-stations.ts): per station, the sequence numbers it skipped (gaps) and saw again
  * (duplicates) are kept.
  *
+ * With --database-url the consumer side is the real sessions service instead (SessionsNode:
+ * station calls, presence, outbox relay, on that database, migrated at start): what was
+ * processed is then read back from meter_values, where each MeterValues leaves one
+ * Energy.Active.Import.Register row whose timestamp encodes the station's sequence number
+ * (spine-stations.ts --sessions).
+ *
  * Flags: --role, --port 0, --pod-id, --kafka-brokers, --redis-url, --redis-prefix, --partitions 8
- * (in-process bus), --partitions-concurrently N (Kafka consumer), --group spine-bench.
+ * (in-process bus), --partitions-concurrently N (Kafka consumer), --group spine-bench,
+ * --database-url <postgres url> (sessions service as the consumer).
  * Prints {"event":"ready","port":...,"pid":...}. stdin commands: `counts`,
  * `report` (per-station next sequence number and gaps), `stats` (bus stats); exits when stdin closes.
  */
@@ -29,9 +36,12 @@ import { createMetricsRegistry } from '@evcsms/metrics';
 import { InProcessConnectionRegistry, InProcessPendingCommandStore, InProcessPodChannel, type ConnectionRegistry, type PendingCommandStore, type PodChannel } from '@evcsms/registry';
 import { createRedisRegistry, type RedisRegistry } from '@evcsms/registry-redis';
 import { GatewayNode, StationCallConsumer, type StationCallProcessor } from '@evcsms/routing';
+import { SessionsNode } from '@evcsms/runtime';
+import { openDatabase, type DataSource } from '@evcsms/data-access';
 import { selectEngine } from '@evcsms/ws-engine';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { assertLoopback, emit, exitWhenParentGoes, flagInt, flagString, onCommands, parseFlags } from './bench-lib';
+import { SESSIONS_BASE_MS } from './spine-lib';
 
 const flags = parseFlags(process.argv.slice(2));
 const role = flagString(flags, 'role', 'embedded');
@@ -115,13 +125,68 @@ async function spine(): Promise<Spine> {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sessions mode: what the database holds
+
+const ENERGY_ROWS = `FROM meter_values WHERE measurand = 'Energy.Active.Import.Register'`;
+
+async function storedCounts(db: DataSource): Promise<Record<string, number>> {
+  const [row] = await db.query<Array<{ rows: string }>>(`SELECT count(*)::bigint AS rows ${ENERGY_ROWS}`);
+  // Duplicates are counted once, at the end (storedReport): a DISTINCT over every row is too
+  // heavy to poll.
+  return { processed: Number(row?.rows ?? 0), duplicates: 0, gaps: 0 };
+}
+
+async function storedReport(db: DataSource): Promise<Record<string, Seen>> {
+  const rows = await db.query<Array<{ station_id: string; at: string; n: number }>>(
+    `SELECT station_id, (extract(epoch FROM sampled_at) * 1000)::bigint AS at, count(*)::int AS n ${ENERGY_ROWS} GROUP BY 1, 2`,
+  );
+  const seqs = new Map<string, Map<number, number>>();
+  for (const row of rows) {
+    const seq = Math.round((Number(row.at) - SESSIONS_BASE_MS) / 1000);
+    let station = seqs.get(row.station_id);
+    if (!station) seqs.set(row.station_id, (station = new Map<number, number>()));
+    station.set(seq, row.n);
+  }
+  const report: Record<string, Seen> = {};
+  for (const [stationId, station] of seqs) {
+    const next = Math.max(...station.keys()) + 1;
+    const gaps: number[] = [];
+    let duplicates = 0;
+    for (let seq = 0; seq < next; seq++) {
+      const n = station.get(seq) ?? 0;
+      if (n === 0) gaps.push(seq);
+      else duplicates += n - 1;
+    }
+    report[stationId] = { next, gaps, duplicates };
+  }
+  return report;
+}
+
+/** Sessions whose energy is not what their last stored register says (meterStart is 0). */
+async function energyMismatches(db: DataSource): Promise<Record<string, number>> {
+  const [row] = await db.query<Array<{ sessions: number; mismatched: number }>>(
+    `SELECT count(*)::int AS sessions, count(*) FILTER (WHERE t.energy_wh IS DISTINCT FROM m.last_wh)::int AS mismatched
+       FROM transactions t
+       JOIN (SELECT transaction_id, max(value::numeric)::bigint AS last_wh ${ENERGY_ROWS} GROUP BY 1) m ON m.transaction_id = t.id`,
+  );
+  return { sessions: row?.sessions ?? 0, energyMismatched: row?.mismatched ?? 0 };
+}
+
 async function main(): Promise<void> {
   const parts = await spine();
   let node: GatewayNode | undefined;
   let consumer: StationCallConsumer | undefined;
+  let sessions: SessionsNode | undefined;
+  let db: DataSource | undefined;
   let port = 0;
+  const databaseUrl = flags.get('database-url');
 
-  if (role === 'embedded' || role === 'consumer') {
+  if ((role === 'embedded' || role === 'consumer') && databaseUrl) {
+    db = await openDatabase({ url: databaseUrl, poolMax: flagInt(flags, 'pool-max', 10) });
+    sessions = new SessionsNode(db, parts.bus, parts.channel, logger, { heartbeatIntervalSec: 300, unknownStationBootPolicy: 'Accepted' });
+    await sessions.start();
+  } else if (role === 'embedded' || role === 'consumer') {
     consumer = new StationCallConsumer(parts.bus, parts.channel, new Map([['MeterValues', count]]), { groupId: flagString(flags, 'group', 'spine-bench') }, logger);
     await consumer.start();
   }
@@ -168,6 +233,8 @@ async function main(): Promise<void> {
     void (async () => {
       await node?.close().catch(() => undefined);
       await consumer?.stop().catch(() => undefined);
+      await sessions?.stop().catch(() => undefined);
+      await db?.destroy().catch(() => undefined);
       await parts.close().catch(() => undefined);
       process.exit(0);
     })();
@@ -176,7 +243,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
   exitWhenParentGoes(shutdown);
   onCommands((command) => {
-    if (command === 'counts') emit({ event: 'counts', ...counts, stations: seen.size });
+    if (db && command === 'counts') void storedCounts(db).then((stored) => emit({ event: 'counts', ...stored }));
+    else if (db && command === 'report') void storedReport(db).then((perStation) => emit({ event: 'report', perStation }));
+    else if (db && command === 'energy') void energyMismatches(db).then((energy) => emit({ event: 'energy', ...energy }));
+    else if (command === 'counts') emit({ event: 'counts', ...counts, stations: seen.size });
     else if (command === 'report') {
       const perStation: Record<string, { next: number; gaps: number[]; duplicates: number }> = {};
       for (const [stationId, station] of seen) perStation[stationId] = station;

@@ -15,9 +15,14 @@
  * Commands: `rate <R>` (0 stops sending), `mark` (histograms since the previous mark + counters),
  *   `status`, `report` (per station: MeterValues sent and the sequence numbers not acknowledged),
  *   `stop`. Message ids of MeterValues CALLs are the station's sequence number in base 36.
+ *
+ * --sessions: each station first sends BootNotification and StartTransaction (closed loop, after
+ * connecting), and its MeterValues then carry that transaction id, an energy register growing by
+ * SESSIONS_WH_PER_MESSAGE and a timestamp that encodes the sequence number (spine-lib.ts).
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { getValidator } from '@evcsms/ocpp';
 import {
   assertLoopback,
   emit,
@@ -30,8 +35,8 @@ import {
   parseFlags,
   sleep,
 } from './bench-lib';
-import { callBuilder } from './frames';
-import { OpenLoopPacer } from './spine-lib';
+import { callBuilder, meterValuesPayload } from './frames';
+import { OpenLoopPacer, SESSIONS_BASE_MS, SESSIONS_WH_PER_MESSAGE } from './spine-lib';
 
 const flags = parseFlags(process.argv.slice(2));
 const host = flagString(flags, 'host', '127.0.0.1');
@@ -46,6 +51,8 @@ const idPrefix = flagString(flags, 'id-prefix', `spine-${process.pid}`);
 const concurrency = flagInt(flags, 'concurrency', 200);
 /** MeterValues (10 sampled values, checked against the OCA 1.6 schema by frames.ts). */
 const buildCall = callBuilder('metervalues');
+const withSessions = flags.has('sessions');
+const buildSessionCall = sessionMeterValuesBuilder();
 const CSMS_REPLY_PAYLOAD = JSON.stringify({ status: 'Accepted' });
 
 interface Station {
@@ -62,11 +69,13 @@ interface Station {
   sent: number;
   /** Sequence numbers answered with a CALLERROR (or not answered when the run stopped). */
   notAcked: number[];
+  /** --sessions: the transaction id the CSMS gave this station's StartTransaction. */
+  transactionId: number;
 }
 
 const stations: Station[] = [];
 for (let index = 0; index < total; index++) {
-  stations.push({ index, id: `${idPrefix}-${index}`, socket: undefined, seq: 0, outstanding: false, expectResult: '', expectError: '', scheduledAt: 0, sentAt: 0, sent: 0, notAcked: [] });
+  stations.push({ index, id: `${idPrefix}-${index}`, socket: undefined, seq: 0, outstanding: false, expectResult: '', expectError: '', scheduledAt: 0, sentAt: 0, sent: 0, notAcked: [], transactionId: 0 });
 }
 
 const counters = { sent: 0, acked: 0, callErrors: 0, mismatched: 0, csmsCalls: 0, unexpectedCloses: 0, sendFailures: 0 };
@@ -121,12 +130,21 @@ function send(station: Station, scheduledAt: number): void {
   station.sentAt = performance.now();
   station.sent++;
   counters.sent++;
-  station.socket!.send(buildCall(messageId), (error) => {
+  station.socket!.send(withSessions ? buildSessionCall(messageId, seq, station.transactionId) : buildCall(messageId), (error) => {
     if (error) counters.sendFailures++;
   });
 }
 
+/** --sessions: the answer awaited by a station's set-up call (BootNotification, StartTransaction). */
+const setupWaiters = new Map<Station, (payload: Record<string, unknown>) => void>();
+
 function onMessage(station: Station, text: string): void {
+  const setup = setupWaiters.get(station);
+  if (setup && text.startsWith('[3,"setup-')) {
+    setupWaiters.delete(station);
+    setup((JSON.parse(text) as [number, string, Record<string, unknown>])[2]);
+    return;
+  }
   if (text.startsWith('[2,')) {
     // A CSMS-initiated CALL: answer Accepted at once.
     counters.csmsCalls++;
@@ -175,8 +193,22 @@ function connect(station: Station, source: string): Promise<boolean> {
       opened = true;
       open++;
       station.socket = socket;
-      pushFree(station.index);
-      resolve(true);
+      if (!withSessions) {
+        pushFree(station.index);
+        resolve(true);
+        return;
+      }
+      startSession(station).then(
+        () => {
+          pushFree(station.index);
+          resolve(true);
+        },
+        (error: unknown) => {
+          process.stderr.write(`spine-stations: ${station.id} could not start a session: ${String(error)}\n`);
+          socket.terminate();
+          resolve(false);
+        },
+      );
     });
     socket.on('error', () => {
       if (!opened) resolve(false);
@@ -195,6 +227,46 @@ function connect(station: Station, source: string): Promise<boolean> {
       if (!isBinary) onMessage(station, data.toString('utf8'));
     });
   });
+}
+
+function setupCall(station: Station, action: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      setupWaiters.delete(station);
+      reject(new Error(`${action} not answered in 30 s`));
+    }, 30_000);
+    setupWaiters.set(station, (answer) => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+    station.socket!.send(JSON.stringify([2, `setup-${action}`, action, payload]));
+  });
+}
+
+async function startSession(station: Station): Promise<void> {
+  const boot = await setupCall(station, 'BootNotification', { chargePointVendor: 'Bench', chargePointModel: 'Sessions' });
+  if (boot['status'] !== 'Accepted') throw new Error(`BootNotification answered ${JSON.stringify(boot)}`);
+  const start = await setupCall(station, 'StartTransaction', { connectorId: 1, idTag: 'BENCH', meterStart: 0, timestamp: new Date(SESSIONS_BASE_MS - 60_000).toISOString() });
+  if (typeof start['transactionId'] !== 'number') throw new Error(`StartTransaction answered ${JSON.stringify(start)}`);
+  station.transactionId = start['transactionId'];
+}
+
+/**
+ * MeterValues of a running session, as text: the 10-value frame of frames.ts with this station's
+ * transaction id, register and timestamp spliced in (one schema check, on a sample, up front).
+ */
+function sessionMeterValuesBuilder(): (messageId: string, seq: number, transactionId: number) => string {
+  const template = JSON.stringify(meterValuesPayload('__AT__')).replace('"transactionId":184467', '"transactionId":__TX__').replace('"value":"15234.7"', '"value":"__WH__"');
+  if (!template.includes('__TX__') || !template.includes('__WH__')) throw new Error('frames.ts MeterValues changed: update the sessions template');
+  const build = (messageId: string, seq: number, transactionId: number): string =>
+    `[2,"${messageId}","MeterValues",${template
+      .replace('__TX__', String(transactionId))
+      .replace('__WH__', String((seq + 1) * SESSIONS_WH_PER_MESSAGE))
+      .replace('__AT__', new Date(SESSIONS_BASE_MS + seq * 1000).toISOString())}]`;
+  const sample = JSON.parse(build('0', 0, 1)) as [number, string, string, Record<string, unknown>];
+  const validation = getValidator('ocpp1.6').validateRequest('MeterValues', sample[3]);
+  if (!validation.ok) throw new Error(`sessions MeterValues does not validate: ${validation.description}`);
+  return build;
 }
 
 async function connectAll(): Promise<{ failed: number; retries: number; ms: number }> {

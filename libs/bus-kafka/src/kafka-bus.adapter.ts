@@ -7,8 +7,10 @@
  *   that does not happen within publishTimeoutMs.
  * - subscribe(): one kafkajs consumer (one group member) per call, eachBatch with automatic
  *   resolving and committing off; the shared processBatch() handles retries and dead letters,
- *   and offsets are committed only after it. A member that leaves or crashes loses nothing: what
- *   it had not committed goes to the partition's next owner.
+ *   and an offset counts as processed only after it. Processed offsets are committed by an
+ *   OffsetCommitter: every commitIntervalMs, one request at a time, and when the member stops.
+ *   A member that leaves or crashes loses nothing: what it had not committed goes to the
+ *   partition's next owner and is processed again (handlers are idempotent).
  * - health(): unhealthy while the cluster cannot be reached, judged from every produce request
  *   and from a periodic metadata request; it recovers by itself when the cluster is back.
  */
@@ -47,6 +49,7 @@ import type { Env } from '@evcsms/config';
 import { kafkaLogCreator, logDeduper, toKafkajsLogLevel, type LogDeduper } from './kafka-log';
 import { kafkaBusOptionsFromEnv, resolveKafkaBusOptions, type KafkaBusOptions, type ResolvedKafkaBusOptions } from './kafka-bus.options';
 import { PublishBatcher, type PublishBatcherStats, type TopicMessages } from './publish-batcher';
+import { OffsetCommitter, type PartitionOffset } from './offset-committer';
 
 /** Retries kafkajs itself makes per request: short, so a dead cluster is reported in seconds. */
 const CLIENT_RETRY = { initialRetryTime: 100, maxRetryTime: 1000, retries: 5 } as const;
@@ -292,6 +295,9 @@ class KafkaSubscription {
   private restartTimer?: NodeJS.Timeout;
   private restartDelayMs = 1000;
   private starting?: ConsumingSignal;
+  private committer?: OffsetCommitter;
+  /** The latest batch's commit function (all batches of one consumer share its group). */
+  private commitThrough?: EachBatchPayload['commitOffsetsIfNecessary'];
 
   constructor(
     private readonly kafka: Kafka,
@@ -329,7 +335,10 @@ class KafkaSubscription {
       this.abort.abort();
       this.starting?.cancel(new BusClosedError('closed before the consumer joined its group'));
       if (this.restartTimer) clearTimeout(this.restartTimer);
-      // kafkajs waits for the batch in flight, which stops at its next check, then leaves the group.
+      // What finished batches processed since the last commit; a batch still in flight flushes itself.
+      await this.committer?.flush();
+      // kafkajs waits for the batch in flight, which stops at its next check and commits what it
+      // processed (eachBatch flushes while closing), then leaves the group.
       await this.consumer?.disconnect().catch(() => undefined);
     })();
     return this.closed;
@@ -362,6 +371,14 @@ class KafkaSubscription {
       if (!restart && consumer === this.consumer) this.scheduleRestart();
     });
     this.consumer = consumer;
+    const committer = new OffsetCommitter(
+      this.options.consumer.commitIntervalMs,
+      (offsets) => this.commitOffsets(offsets),
+      (error, offsets) =>
+        this.log('warn', 'Kafka offset commit failed; those messages will be delivered again', { groupId: this.policy.groupId, partitions: offsets.length, error: errorFields(error) }),
+    );
+    consumer.on(consumer.events.GROUP_JOIN, () => committer.clear());
+    this.committer = committer;
     return consumer;
   }
 
@@ -397,8 +414,23 @@ class KafkaSubscription {
     }, delay);
   }
 
+  /**
+   * Through a batch's payload: it commits through the consumer group directly, also while the
+   * consumer is stopping (consumer.commitOffsets() silently does nothing then, which would lose
+   * the last positions at every shutdown).
+   */
+  private async commitOffsets(offsets: readonly PartitionOffset[]): Promise<void> {
+    const commit = this.commitThrough;
+    if (!commit) throw new Error('no batch has been delivered yet');
+    const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const { topic, partition, offset } of offsets) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset }]);
+    await commit({ topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
+  }
+
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    const committer = this.committer!;
+    this.commitThrough = (offsets) => payload.commitOffsetsIfNecessary(offsets);
     if (batch.isEmpty()) return;
     const { topic, partition } = batch;
     const messages = batch.messages.map((message) => toConsumedMessage(topic, partition, message));
@@ -409,7 +441,8 @@ class KafkaSubscription {
       deadLetter: this.deadLetter,
       commit: async (upTo) => {
         payload.resolveOffset(upTo.offset);
-        await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(upTo.offset) + 1n).toString() }] }] });
+        committer.processed({ topic, partition, offset: (BigInt(upTo.offset) + 1n).toString() });
+        await (this.closing ? committer.flush() : committer.commitIfDue());
       },
       shouldStop: () => this.closing || lost !== undefined || !payload.isRunning() || payload.isStale(),
       signal: this.abort.signal,

@@ -27,6 +27,7 @@ describe('kafkaBusOptionsFromEnv', () => {
       KAFKA_LINGER_MS: '0',
       KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: '8',
       KAFKA_SESSION_TIMEOUT_MS: '45000',
+      KAFKA_COMMIT_INTERVAL_MS: '250',
       KAFKA_LOG_LEVEL: 'warn',
     });
     expect(options).toMatchObject({
@@ -35,7 +36,7 @@ describe('kafkaBusOptionsFromEnv', () => {
       publishTimeoutMs: 5000,
       lingerMs: 0,
       logLevel: 'warn',
-      consumer: { partitionsConsumedConcurrently: 8, sessionTimeout: 45_000 },
+      consumer: { partitionsConsumedConcurrently: 8, sessionTimeout: 45_000, commitIntervalMs: 250 },
     });
   });
 
@@ -52,6 +53,8 @@ describe('kafkaBusOptionsFromEnv', () => {
   it('refuses consumer settings kafkajs would trip over', () => {
     expect(() => resolveKafkaBusOptions({ brokers: ['k:9092'], consumer: { sessionTimeout: 3000, heartbeatInterval: 2000 } })).toThrow(/heartbeatInterval/);
     expect(() => resolveKafkaBusOptions({ brokers: [] })).toThrow(/brokers/);
+    expect(() => resolveKafkaBusOptions({ brokers: ['k:9092'], consumer: { commitIntervalMs: -1 } })).toThrow(/commitIntervalMs/);
+    expect(resolveKafkaBusOptions({ brokers: ['k:9092'] }).consumer.commitIntervalMs).toBe(0);
     expect(resolveKafkaBusOptions({ brokers: ['k:9092'], consumer: { sessionTimeout: 9000 } }).consumer).toMatchObject({
       sessionTimeout: 9000,
       heartbeatInterval: KAFKA_BUS_DEFAULTS.consumer.heartbeatInterval,

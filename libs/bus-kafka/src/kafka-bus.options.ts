@@ -14,6 +14,14 @@ export interface KafkaConsumerOptions {
   readonly maxBytesPerPartition?: number;
   /** Partitions of one member handled at the same time (each still one batch at a time, in order). */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Processed offsets are committed one request at a time (concurrent commits throttle the
+   * consumer), each carrying every partition's latest position: after every batch with 0 (the
+   * default), else at most this often and when the member stops. Above 0 fewer round trips, but
+   * what was processed and not yet committed when the group rebalances or the member crashes is
+   * delivered again (handlers are idempotent, yet it is work done twice).
+   */
+  readonly commitIntervalMs?: number;
   /** subscribe() rejects when the member has not joined its group and fetched within this time. */
   readonly joinTimeoutMs?: number;
 }
@@ -57,6 +65,7 @@ export const KAFKA_BUS_DEFAULTS = {
     maxWaitTimeInMs: 1000,
     maxBytesPerPartition: 1_048_576,
     partitionsConsumedConcurrently: 4,
+    commitIntervalMs: 0,
     joinTimeoutMs: 60_000,
   },
 } as const satisfies Omit<Required<KafkaBusOptions>, 'brokers' | 'ssl' | 'sasl' | 'log'> & { consumer: Required<KafkaConsumerOptions> };
@@ -75,6 +84,7 @@ const SASL_MECHANISMS: readonly KafkaSaslMechanism[] = ['plain', 'scram-sha-256'
  *   KAFKA_PUBLISH_TIMEOUT_MS, KAFKA_LINGER_MS, KAFKA_MAX_BATCH_MESSAGES, KAFKA_CONNECTION_TIMEOUT_MS,
  *   KAFKA_REQUEST_TIMEOUT_MS, KAFKA_HEALTH_CHECK_INTERVAL_MS, KAFKA_SESSION_TIMEOUT_MS,
  *   KAFKA_REBALANCE_TIMEOUT_MS, KAFKA_HEARTBEAT_INTERVAL_MS, KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+ *   KAFKA_COMMIT_INTERVAL_MS,
  *   KAFKA_LOG_LEVEL          nothing|error|warn|info|debug, default error
  */
 export function kafkaBusOptionsFromEnv(env: Env): KafkaBusOptions {
@@ -112,6 +122,7 @@ export function kafkaBusOptionsFromEnv(env: Env): KafkaBusOptions {
       rebalanceTimeout: ms('KAFKA_REBALANCE_TIMEOUT_MS', d.consumer.rebalanceTimeout, 1000),
       heartbeatInterval: ms('KAFKA_HEARTBEAT_INTERVAL_MS', d.consumer.heartbeatInterval, 100),
       partitionsConsumedConcurrently: ms('KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY', d.consumer.partitionsConsumedConcurrently, 1),
+      commitIntervalMs: ms('KAFKA_COMMIT_INTERVAL_MS', d.consumer.commitIntervalMs, 0),
     },
   };
 }
@@ -146,6 +157,9 @@ export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaB
   }
   if (!Number.isInteger(c.partitionsConsumedConcurrently) || c.partitionsConsumedConcurrently < 1) {
     throw new RangeError(`KafkaBus: partitionsConsumedConcurrently must be a positive integer, got ${c.partitionsConsumedConcurrently}`);
+  }
+  if (!Number.isInteger(c.commitIntervalMs) || c.commitIntervalMs < 0) {
+    throw new RangeError(`KafkaBus: commitIntervalMs must be a whole number of milliseconds >= 0, got ${c.commitIntervalMs}`);
   }
   return resolved;
 }

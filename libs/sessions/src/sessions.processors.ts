@@ -13,6 +13,7 @@ import { dataTransferCommand } from './data-transfer/data-transfer.mapper';
 import { DataTransferUseCase } from './data-transfer/data-transfer.usecase';
 import { InvalidPayloadError } from './domain/invalid-payload.error';
 import type { SessionsDataSource } from './infrastructure/database.port';
+import { GroupCommit } from './infrastructure/group-commit';
 import { inTransaction, type UnitOfWork } from './infrastructure/unit-of-work';
 import { BootNotificationUseCase } from './provisioning/boot-notification.usecase';
 import { ocpp16Provisioning } from './provisioning/provisioning.ocpp16.mapper';
@@ -50,6 +51,7 @@ export class SessionsProcessors {
   private readonly handlers: ReadonlyMap<string, ActionHandlers>;
   private readonly logger: Logger;
   private readonly meterValues: MeterValuesUseCase;
+  private readonly groupCommit = new GroupCommit<StationCallEnvelope, InboundCallOutcome>((envelopes) => this.writeBatch(envelopes));
 
   constructor(
     private readonly dataSource: SessionsDataSource,
@@ -193,13 +195,21 @@ export class SessionsProcessors {
   }
 
   /**
-   * Several messages (one partition's batch, in order) in one transaction: one commit instead of
+   * One partition's batch, in order. Batches of other partitions handed in while a transaction
+   * is being written are written together in the next one (group commit).
+   */
+  processBatch(envelopes: readonly StationCallEnvelope[]): Promise<InboundCallOutcome[]> {
+    return this.groupCommit.submit(envelopes);
+  }
+
+  /**
+   * Several messages (one or more partitions' batches, each in order) in one transaction: one commit instead of
    * many, and each run of consecutive MeterValues stored together (one lock, one INSERT, one
    * UPDATE for the run; energy does not depend on the order of readings, and nothing else comes
    * between them). Outcomes are in the same order. If anything fails the transaction is rolled
    * back and the messages are processed one by one, so one bad message costs only its own outcome.
    */
-  async processBatch(envelopes: readonly StationCallEnvelope[]): Promise<InboundCallOutcome[]> {
+  private async writeBatch(envelopes: readonly StationCallEnvelope[]): Promise<InboundCallOutcome[]> {
     const decoded = envelopes.map((envelope) => this.decode(envelope));
     try {
       return await inTransaction(this.dataSource, async (uow) => {

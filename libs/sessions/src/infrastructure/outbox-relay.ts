@@ -8,6 +8,14 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** Pause between polls when there is nothing to publish (default 200 ms), for start(). */
   readonly pollIntervalMs?: number;
+  /**
+   * Pause after a round that published less than a full batch (default 50 ms), for start():
+   * events trickling in are then published a few dozen at a time instead of one round (five
+   * statements) each, which under steady meter values was most of the relay's cost.
+   */
+  readonly lingerMs?: number;
+  /** Published events are deleted this long after publication (default 1 h), by start()'s loop once a minute. */
+  readonly retainPublishedMs?: number;
   readonly logger?: Logger;
 }
 
@@ -17,6 +25,8 @@ interface OutboxRow {
   key: string;
   payload: Record<string, unknown>;
 }
+
+const PRUNE_EVERY_MS = 60_000;
 
 /** One relay at a time per database: two would publish the same rows out of order. */
 const RELAY_LOCK = 7_340_271_001;
@@ -29,6 +39,9 @@ const RELAY_LOCK = 7_340_271_001;
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly lingerMs: number;
+  private readonly retainPublishedMs: number;
+  private lastPruneAt = Date.now();
   private readonly logger: Logger;
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -41,6 +54,8 @@ export class OutboxRelay {
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.lingerMs = options.lingerMs ?? 50;
+    this.retainPublishedMs = options.retainPublishedMs ?? 3_600_000;
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -83,9 +98,13 @@ export class OutboxRelay {
       } catch (error) {
         this.logger.warn('outbox relay round failed; retrying', { error });
       }
-      if (published === 0 && !this.stopping) {
+      if (Date.now() - this.lastPruneAt >= PRUNE_EVERY_MS) {
+        this.lastPruneAt = Date.now();
+        await this.prune(new Date(Date.now() - this.retainPublishedMs)).catch((error: unknown) => this.logger.warn('outbox prune failed', { error }));
+      }
+      if (!this.stopping) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.pollIntervalMs);
+          const timer = setTimeout(resolve, published === 0 ? this.pollIntervalMs : this.lingerMs);
           this.wake = () => {
             clearTimeout(timer);
             resolve();

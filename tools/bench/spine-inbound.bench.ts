@@ -33,9 +33,10 @@
  * (reported as its lag at the end of the window and the catch-up time), so each step starts clean
  * and no message outlives the mock's retention (librdkafka's mock keeps 5 MiB per partition, about
  * 3,000 of these envelopes, and a consumer that falls further behind finds them gone).
- * --consumer-concurrency (default 1) sets the consumer's partitionsConsumedConcurrently: with the
- * KafkaBus default of 4 its concurrent offset commits slow the consumer to a few hundred messages/s
- * on the mock (spine-consumer-commits.micro.ts measures this).
+ * --consumer-concurrency (default 4, the KafkaBus default) sets the consumer's
+ * partitionsConsumedConcurrently. Before the OffsetCommitter (one commit in flight per member)
+ * the runs of commit 71be3d8 used 1: concurrent commits slowed the consumer to a few hundred
+ * messages/s on the mock (spine-consumer-commits.micro.ts).
  *
  * After the ladder, --refine rounds (default 1) each try the rate halfway between a configuration's
  * last pass and its first miss (rounded to 250 msg/s); the knee is the highest passing rate below
@@ -49,7 +50,7 @@
  * session's energy equal to its last register reading.
  *
  * Flags: --stations 2000 --rates 500,1000,2000,3000,4000,5000,6000,8000,10000,12000 --warmup-ms 5000
- *   --settle-ms 3000 --window-ms 10000 --configs distributed,embedded --consumer-concurrency 1
+ *   --settle-ms 3000 --window-ms 10000 --configs distributed,embedded --consumer-concurrency 4
  *   --refine 1 --json <file> --cpu-prof <dir> --max-runtime-ms 1800000
  */
 import { writeFileSync } from 'node:fs';
@@ -75,7 +76,7 @@ const configNames = flagString(flags, 'configs', 'distributed,embedded').split('
 for (const name of configNames) if (!CONFIG_NAMES.includes(name)) throw new Error(`unknown config "${name}" (${CONFIG_NAMES.join(', ')})`);
 const jsonFile = flags.get('json');
 /** KafkaBus consumer.partitionsConsumedConcurrently of the distributed consumer (see the note in print()). */
-const consumerConcurrency = flagInt(flags, 'consumer-concurrency', 1);
+const consumerConcurrency = flagInt(flags, 'consumer-concurrency', 4);
 /** Steps halfway between the last pass and the first miss, per configuration, after the ladder. */
 const refine = flagInt(flags, 'refine', 1);
 /** --cpu-prof <dir>: V8 CPU profiles of the spine-node processes (read with cpu-profile-summary.ts). */

@@ -527,6 +527,11 @@ async function cleanup(): Promise<void> {
   for (const step of cleanups.splice(0).reverse()) await step().catch(() => undefined);
 }
 
+// Interrupted: still give the machine's PostgreSQL its cores back and stop what was started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+}
+
 main()
   .then(cleanup)
   .then(

@@ -78,7 +78,7 @@ for (let index = 0; index < total; index++) {
   stations.push({ index, id: `${idPrefix}-${index}`, socket: undefined, seq: 0, outstanding: false, expectResult: '', expectError: '', scheduledAt: 0, sentAt: 0, sent: 0, notAcked: [], transactionId: 0 });
 }
 
-const counters = { sent: 0, acked: 0, callErrors: 0, mismatched: 0, csmsCalls: 0, unexpectedCloses: 0, sendFailures: 0 };
+const counters = { sent: 0, acked: 0, callErrors: 0, mismatched: 0, csmsCalls: 0, unexpectedCloses: 0, sendFailures: 0, pings: 0 };
 const errorCodes: Record<string, number> = {};
 /** Latency from the scheduled send time (what an open-loop client sees) and from the actual send. */
 const latency = new LatencyHistogram();
@@ -223,6 +223,8 @@ function connect(station: Station, source: string): Promise<boolean> {
       }
       if (!stopping) counters.unexpectedCloses++;
     });
+    // ws answers the gateway's keepalive pings itself; counted to show the connections are live.
+    socket.on('ping', () => counters.pings++);
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) onMessage(station, data.toString('utf8'));
     });

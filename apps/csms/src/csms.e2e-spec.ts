@@ -31,6 +31,16 @@ describe('the all-in-one CSMS on embedded defaults', () => {
     return response.json();
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted field by field
+  async function send(method: string, path: string, body: unknown): Promise<{ status: number; body: any }> {
+    const response = await fetch(`http://127.0.0.1:${httpPort}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
   async function connect(stationId: string, protocol: 'ocpp1.6' | 'ocpp2.0.1'): Promise<RawOcppClient> {
     const client = await RawOcppClient.connect(`ws://127.0.0.1:${ocppPort}/ocpp/${stationId}`, { protocols: [protocol] });
     clients.push(client);
@@ -41,6 +51,9 @@ describe('the all-in-one CSMS on embedded defaults', () => {
     const cp = await connect('E2E-CP16', 'ocpp1.6');
     const boot = await cp.call('1', 'BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC22', chargePointSerialNumber: 'SN-16' }, 15_000);
     expect(boot).toEqual([3, '1', expect.objectContaining({ status: 'Accepted' })]);
+    // 0.30 EUR/kWh + 21 % VAT for this station: the session below gets a CDR.
+    expect((await send('POST', '/tariffs', { id: 'E2E-KWH', currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, vat: 21, step_size: 1 }] }] })).status).toBe(201);
+    expect((await send('PUT', '/stations/E2E-CP16/tariff', { tariffId: 'E2E-KWH' })).status).toBe(200);
     expect((await cp.call('2', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing' }, 15_000))[0]).toBe(3);
     const auth = await cp.call('3', 'Authorize', { idTag: 'UNKNOWN-TAG' }, 15_000);
     expect(auth).toEqual([3, '3', { idTagInfo: { status: 'Invalid' } }]);
@@ -56,6 +69,13 @@ describe('the all-in-one CSMS on embedded defaults', () => {
     expect(sessions.items).toEqual([expect.objectContaining({ status: 'completed', energyWh: 8250, transactionId: String(transactionId), stopReason: 'EVDisconnected' })]);
     const station = await api('/stations/E2E-CP16');
     expect(station).toMatchObject({ id: 'E2E-CP16', protocol: 'ocpp1.6', vendor: 'Acme', model: 'AC22', online: true });
+
+    // 8.25 kWh x 0.30 = 2.475 -> 2.48, VAT 0.51975 -> 0.52.
+    const cdrs = await waitFor(async () => {
+      const found = await api(`/cdrs?sessionId=${sessions.items[0].id}`);
+      return found.items.length > 0 ? found.items : undefined;
+    }, { description: 'the CDR of the 1.6 session', timeoutMs: 10_000 });
+    expect(cdrs).toEqual([expect.objectContaining({ stationId: 'E2E-CP16', currency: 'EUR', totalEnergyWh: 8250, totalCost: { exclVat: '2.48', inclVat: '3.00' } })]);
   });
 
   it('records a full 2.0.1 session with the right energy', async () => {
@@ -92,6 +112,8 @@ describe('the all-in-one CSMS on embedded defaults', () => {
       ['E2E-CP16', false],
       ['E2E-CS201', false],
     ]);
+    const cdrs = await api('/cdrs?stationId=E2E-CP16');
+    expect(cdrs.items).toEqual([expect.objectContaining({ totalCost: { exclVat: '2.48', inclVat: '3.00' } })]);
     const again = await connect('E2E-CP16', 'ocpp1.6');
     await waitFor(async () => (await api('/stations/E2E-CP16')).online === true, { description: 'E2E-CP16 online again', timeoutMs: 10_000 });
     again.terminate();

@@ -3,17 +3,28 @@ import { markAllStationsOffline } from '@evcsms/data-access';
 import { createLogger } from '@evcsms/logging';
 import { createMetricsRegistry } from '@evcsms/metrics';
 import { GatewayNode } from '@evcsms/routing';
-import { announceReady, databaseCredentialStore, databaseFromEnv, runMain, SessionsNode, spineFromEnv, stopOnSignals } from '@evcsms/runtime';
+import {
+  announceReady,
+  billingConfigFromEnv,
+  BillingNode,
+  databaseCredentialStore,
+  databaseFromEnv,
+  runMain,
+  SessionsNode,
+  spineFromEnv,
+  stopOnSignals,
+} from '@evcsms/runtime';
 import { NodeWsEngine, selectEngine } from '@evcsms/ws-engine';
 import { csmsConfigFromEnv } from './csms.config';
 
 /**
  * `npm start`: the whole platform in one process on embedded defaults: the OCPP gateway, the
- * sessions service and the API over the in-process bus and registry, PGlite under ./data.
+ * sessions and billing services and the API over the in-process bus and registry, PGlite under ./data.
  * The same code runs as separate processes on Kafka, Redis and PostgreSQL.
  */
 async function main(): Promise<void> {
   const config = csmsConfigFromEnv(process.env);
+  const billingConfig = billingConfigFromEnv(process.env);
   const logger = createLogger({ level: config.logLevel, fields: { service: 'csms' } });
   const metrics = createMetricsRegistry({ defaultLabels: { service: 'csms' } });
   const selection = selectEngine(config.wsEngine);
@@ -50,6 +61,14 @@ async function main(): Promise<void> {
       logger,
     },
   );
+  // Billing consumes the session events the sessions node publishes; it tells 2.0.1 stations
+  // their running cost through this gateway's router.
+  const billing = new BillingNode(database.dataSource, spine.bus, logger, {
+    timeZone: billingConfig.timeZone,
+    costUpdateIntervalMs: billingConfig.costUpdateIntervalMs,
+    ...(billingConfig.costUpdates ? { stationCommands: gateway.router } : {}),
+  });
+  await billing.start();
   const ocpp = await gateway.start();
   const api = await startApiServer(
     {
@@ -85,7 +104,7 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${banner.join('\n')}\n`);
   announceReady({ ocppPort: ocpp.port, httpPort: api.port });
-  stopOnSignals(logger, [() => gateway.drain(), () => api.close(), () => sessions.stop(), () => spine.close(), () => database.close()]);
+  stopOnSignals(logger, [() => gateway.drain(), () => api.close(), () => sessions.stop(), () => billing.stop(), () => spine.close(), () => database.close()]);
 }
 
 runMain('csms', main);

@@ -12,6 +12,7 @@ import { DATABASE } from './http/database.token';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysService } from './auth/api-keys.service';
+import { CdrsController } from './cdrs/cdrs.controller';
 import { CommandsController } from './commands/commands.controller';
 import { ApiCommandRouter, ApiConnectionRegistry, ApiPendingCommands, StationCaller } from './commands/station-caller';
 import { LocalListController } from './local-list/local-list.controller';
@@ -19,6 +20,9 @@ import { ReservationsController } from './reservations/reservations.controller';
 import { ApiRegistryReader, ConnectionsController } from './connections/connections.controller';
 import { ProblemFilter } from './http/problem';
 import { SessionsController } from './sessions/sessions.controller';
+import { StatementsController } from './statements/statements.controller';
+import { TariffAssignmentsController } from './tariffs/tariff-assignments.controller';
+import { TariffsController } from './tariffs/tariffs.controller';
 import { StationsController } from './stations/stations.controller';
 import { TokensController } from './tokens/tokens.controller';
 
@@ -57,6 +61,10 @@ class ApiModule {
         ReservationsController,
         LocalListController,
         ConnectionsController,
+        TariffsController,
+        TariffAssignmentsController,
+        CdrsController,
+        StatementsController,
         ApiKeysController,
       ],
       providers: [
@@ -87,7 +95,7 @@ export async function startApiServer(deps: ApiDependencies, options: ApiServerOp
     app,
     new DocumentBuilder()
       .setTitle('EV CSMS API')
-      .setDescription('Stations, sessions, tokens and commands. Errors are RFC 7807 problem+json; lists are {items, nextCursor}.')
+      .setDescription('Stations, sessions, tokens, commands, tariffs, CDRs and statements. Errors are RFC 7807 problem+json; lists are {items, nextCursor}.')
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
       .addSecurityRequirements('bearer')

@@ -147,9 +147,10 @@ describe('operator API over real HTTP', () => {
 
     it('maps the same command to the 2.0.1 shape for a 2.0.1 station', async () => {
       const client = await connectStation('CP-CMD-201', 'ocpp2.0.1');
-      const pending = call('POST', '/api/v1/stations/CP-CMD-201/commands/remote-start', { body: { evseId: 1, idToken: 'TAG001' } });
+      const pending = call('POST', '/api/v1/stations/CP-CMD-201/commands/remote-start', { body: { evseId: 1, idToken: 'NOT-REGISTERED-7' } });
       const [, messageId, , payload] = await client.expectCall('RequestStartTransaction', 5_000);
-      expect(payload).toMatchObject({ evseId: 1, idToken: { idToken: 'TAG001', type: 'Central' }, remoteStartId: expect.any(Number) });
+      // Not a registered token: sent as Central, a CSMS-generated id.
+      expect(payload).toMatchObject({ evseId: 1, idToken: { idToken: 'NOT-REGISTERED-7', type: 'Central' }, remoteStartId: expect.any(Number) });
       client.sendFrame([3, messageId, { status: 'Accepted' }]);
       expect((await pending).body.status).toBe('Accepted');
     });

@@ -77,7 +77,8 @@ describe('operator scenarios through the API, the gateway and the sessions servi
         call('POST', '/api/v1/stations/CS-REMOTE-201/commands/remote-start', { idToken: 'APP-USER-2', evseId: 1 }),
       );
       const remoteStartId = started.received['remoteStartId'];
-      expect(started.received).toMatchObject({ idToken: { idToken: 'APP-USER-2', type: 'Central' }, evseId: 1 });
+      // The type the token is registered with: the station reports the session with it, and the CSMS authorizes it.
+      expect(started.received).toMatchObject({ idToken: { idToken: 'APP-USER-2', type: 'ISO14443' }, evseId: 1 });
       expect(Number.isInteger(remoteStartId)).toBe(true);
 
       const event = (eventType: string, seqNo: number, energy: number, extra: Record<string, unknown> = {}) => ({
@@ -90,7 +91,8 @@ describe('operator scenarios through the API, the gateway and the sessions servi
         meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: energy, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'kWh' } }] }],
         ...extra,
       });
-      await cs.call('e1', 'TransactionEvent', event('Started', 0, 10, { idToken: { idToken: 'APP-USER-2', type: 'Central' } }), 5_000);
+      const startedEvent = await cs.call('e1', 'TransactionEvent', event('Started', 0, 10, { idToken: { idToken: 'APP-USER-2', type: 'ISO14443' } }), 5_000);
+      expect(startedEvent).toEqual([3, 'e1', { idTokenInfo: expect.objectContaining({ status: 'Accepted' }) }]);
       const [session] = await sessionsOf('CS-REMOTE-201');
       expect(session).toMatchObject({ status: 'active', transactionId: 'TX-REMOTE-1' });
 

@@ -5,7 +5,7 @@ import { silentLogger } from '@evcsms/logging';
 import { createMetricsRegistry } from '@evcsms/metrics';
 import { InProcessConnectionRegistry, InProcessPendingCommandStore, InProcessPodChannel } from '@evcsms/registry';
 import { GatewayNode } from '@evcsms/routing';
-import { SessionsNode } from '@evcsms/runtime';
+import { BillingNode, SessionsNode } from '@evcsms/runtime';
 import { createTestDatabase, RawOcppClient, waitFor, type TestDatabase } from '@evcsms/testing';
 import { selectEngine } from '@evcsms/ws-engine';
 import { startApiServer, type ApiServer } from '../src/api-server';
@@ -21,7 +21,8 @@ export interface ApiResponse {
 
 /**
  * The platform in one process for API tests: a gateway node with real WebSockets, the API over
- * real HTTP, a fresh PostgreSQL database and, when asked, the sessions service on the same bus.
+ * real HTTP, a fresh PostgreSQL database and, when asked, the sessions service on the same bus
+ * (and with it the billing service, unless `withBilling: false`).
  */
 export class InProcessPlatform {
   readonly registry = new InProcessConnectionRegistry();
@@ -33,15 +34,16 @@ export class InProcessPlatform {
   api!: ApiServer;
   node!: GatewayNode;
   private sessions: SessionsNode | undefined;
+  private billing: BillingNode | undefined;
   private ocppPort = 0;
 
-  static async start(options: { withSessions: boolean }): Promise<InProcessPlatform> {
+  static async start(options: { withSessions: boolean; withBilling?: boolean; billingTimeZone?: string }): Promise<InProcessPlatform> {
     const platform = new InProcessPlatform();
-    await platform.boot(options.withSessions);
+    await platform.boot(options.withSessions, options.withBilling ?? options.withSessions, options.billingTimeZone ?? 'UTC');
     return platform;
   }
 
-  private async boot(withSessions: boolean): Promise<void> {
+  private async boot(withSessions: boolean, withBilling: boolean, billingTimeZone: string): Promise<void> {
     this.database = await createTestDatabase();
     this.dataSource = await openDatabase({ url: this.database.url });
     const channel = new InProcessPodChannel();
@@ -68,6 +70,11 @@ export class InProcessPlatform {
         logger: silentLogger,
       },
     );
+    if (withBilling) {
+      // CostUpdated goes through the gateway's router, as in the all-in-one process.
+      this.billing = new BillingNode(this.dataSource, this.bus, silentLogger, { timeZone: billingTimeZone, stationCommands: this.node.router, costUpdateIntervalMs: 0 });
+      await this.billing.start();
+    }
     this.ocppPort = (await this.node.start()).port;
     this.api = await startApiServer(
       {
@@ -89,6 +96,7 @@ export class InProcessPlatform {
     await this.api?.close();
     await this.node?.close();
     await this.sessions?.stop();
+    await this.billing?.stop();
     await this.bus.close();
     await this.dataSource?.destroy();
     await this.database?.drop();
@@ -102,7 +110,9 @@ export class InProcessPlatform {
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, type: response.headers.get('content-type') ?? '' };
+    const type = response.headers.get('content-type') ?? '';
+    // JSON and problem+json are parsed; anything else (CSV) is handed over as text.
+    return { status: response.status, body: text && type.includes('json') ? JSON.parse(text) : text || undefined, type };
   }
 
   async connectStation(stationId: string, protocol: 'ocpp1.6' | 'ocpp2.0.1'): Promise<RawOcppClient> {

@@ -1,8 +1,13 @@
 import { ApiKeyEntity } from './api/api-key.entity';
+import { BillingMeterPointEntity, BillingProcessedEventEntity, BillingSessionEntity } from './billing/billing-session.entity';
+import { CdrEntity } from './billing/cdr.entity';
+import { TariffAssignmentEntity } from './billing/tariff-assignment.entity';
+import { TariffEntity } from './billing/tariff.entity';
 import { SessionsSchema1795400000000 } from './migrations/1795400000000-sessions-schema';
 import { ApiKeys1795400000100 } from './migrations/1795400000100-api-keys';
 import { SessionsOutbox1795400000500 } from './migrations/1795400000500-sessions-outbox';
 import { OperatorResources1795400000600 } from './migrations/1795400000600-operator-resources';
+import { Billing1795400000700 } from './migrations/1795400000700-billing';
 import { ConnectorEntity, ConnectorStatusEventEntity } from './sessions/connector.entity';
 import { DomainEventOutboxEntity } from './sessions/domain-event-outbox.entity';
 import { IdTokenEntity, LocalAuthListEntity, LocalAuthListEntryEntity } from './sessions/id-token.entity';
@@ -23,7 +28,19 @@ export const ENTITIES = [
   ReservationEntity,
   ApiKeyEntity,
   DomainEventOutboxEntity,
+  TariffEntity,
+  TariffAssignmentEntity,
+  BillingSessionEntity,
+  BillingMeterPointEntity,
+  BillingProcessedEventEntity,
+  CdrEntity,
 ];
 
 /** In order; never edit one that has shipped, add a new one. */
-export const MIGRATIONS = [SessionsSchema1795400000000, ApiKeys1795400000100, SessionsOutbox1795400000500, OperatorResources1795400000600];
+export const MIGRATIONS = [
+  SessionsSchema1795400000000,
+  ApiKeys1795400000100,
+  SessionsOutbox1795400000500,
+  OperatorResources1795400000600,
+  Billing1795400000700,
+];

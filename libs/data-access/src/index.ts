@@ -12,8 +12,41 @@ export { findStationCredential, type StationCredentialRow } from './sessions/sta
 export type { DataSource } from 'typeorm';
 export { listStations, getStation, connectorsOf, markAllStationsOffline } from './queries/stations.query';
 export { listSessions, getSession, meterValuesOf, type SessionFilter } from './queries/sessions.query';
-export { saveToken, getToken, listTokens, isUniqueViolation } from './queries/tokens.query';
+export { saveToken, getToken, listTokens, findTokenByValue, isUniqueViolation } from './queries/tokens.query';
 export { findApiKeyByHash, insertApiKey, listApiKeys, revokeApiKey } from './queries/api-keys.query';
 export { isTransientDatabaseError } from './transient-errors';
 export { nextReservationId, insertReservation, updateReservationStatus, getReservation, listReservations, type ReservationFilter } from './queries/reservations.query';
 export { getLocalList, recordLocalListVersion, applyLocalListUpdate, type LocalList, type LocalListEntry } from './queries/local-auth-list.query';
+export { TariffEntity } from './billing/tariff.entity';
+export { TariffAssignmentEntity, type TariffAssignmentScope } from './billing/tariff-assignment.entity';
+export { BillingSessionEntity, BillingMeterPointEntity, BillingProcessedEventEntity, type BillingSessionStatus } from './billing/billing-session.entity';
+export { CdrEntity, type CdrRecordKind } from './billing/cdr.entity';
+export {
+  BillingStore,
+  billingTransaction,
+  type BillingSessionRow,
+  type NewBillingSession,
+  type TariffAssignmentRow,
+  type TariffVersionRow,
+  type CdrRow,
+  type NewCdr,
+  type MeterPointRow,
+} from './billing/billing.store';
+export {
+  insertTariffVersion,
+  tariffVersionsOf,
+  listLatestTariffs,
+  assignTariff,
+  listTariffAssignments,
+  stationTariffAssignments,
+  listCdrs,
+  getCdr,
+  cdrsIssuedBetween,
+  sessionBilling,
+  type NewTariffVersion,
+  type NewTariffAssignment,
+  type AssignmentTarget,
+  type TariffAssignmentFilter,
+  type CdrFilter,
+  type SessionBilling,
+} from './queries/billing.query';

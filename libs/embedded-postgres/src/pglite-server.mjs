@@ -105,9 +105,35 @@ async function open() {
   return { db: created, from: fresh ? 'initdb' : 'data-dir' };
 }
 
+/** Extended-protocol messages that leave a query half-sent: Parse, Bind, Describe, Execute, Close, Flush. */
+const MID_QUERY = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((c) => c.charCodeAt(0)));
+
+/**
+ * pglite-socket queues every protocol message on its own and only keeps one connection's
+ * messages together inside a transaction. A parameterised query is Parse, Bind, Describe,
+ * Execute, Sync: another connection's messages in between replace the one unnamed statement
+ * ("unnamed prepared statement does not exist", or worse, a Bind of someone else's statement).
+ * Reporting "in transaction" until the Sync keeps a connection's query together, exactly as
+ * the queue already does for transactions.
+ */
+function keepExtendedQueriesTogether(pglite) {
+  let midQuery = false;
+  const execProtocolRawStream = pglite.execProtocolRawStream.bind(pglite);
+  const isInTransaction = pglite.isInTransaction.bind(pglite);
+  pglite.execProtocolRawStream = async (message, options) => {
+    try {
+      return await execProtocolRawStream(message, options);
+    } finally {
+      midQuery = message.length > 0 && MID_QUERY.has(message[0]);
+    }
+  };
+  pglite.isInTransaction = () => midQuery || isInTransaction();
+}
+
 try {
   const opened = await open();
   db = opened.db;
+  keepExtendedQueriesTogether(db);
   server = new PGLiteSocketServer({ db, host, port, maxConnections });
   server.addEventListener('error', (event) => console.error('pglite-server: socket error:', event.detail));
   let listening;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { getSession, type DataSource } from '@evcsms/data-access';
+import { findTokenByValue, getSession, type DataSource } from '@evcsms/data-access';
 import type { FastifyReply } from 'fastify';
 import { DATABASE } from '../http/database.token';
 import { RequireScope } from '../auth/api-key.guard';
@@ -47,7 +47,11 @@ export class CommandsController {
     if (!definition) throw new ProblemError(404, 'Not Found', `unknown command "${command}"; known: ${Object.keys(STATION_COMMANDS).join(', ')}`);
     const validBody = new JsonSchemaPipe<Record<string, unknown>>(definition.body, `${command} body`).transform(body);
     const protocol = await this.station.protocolOf(stationId);
-    const call = await definition.toOcpp(validBody, { protocol, transactionIdOf: (sessionId) => this.transactionIdOf(stationId, sessionId) });
+    const call = await definition.toOcpp(validBody, {
+      protocol,
+      transactionIdOf: (sessionId) => this.transactionIdOf(stationId, sessionId),
+      tokenTypeOf: async (idToken) => (await findTokenByValue(this.db, idToken))?.type,
+    });
     const answer = await this.station.send(stationId, call.action, call.payload, {
       queueIfOffline: queueIfOffline === 'true',
       ttlMs: seconds(ttlSeconds, 'ttlSeconds', 86_400) * 1000,

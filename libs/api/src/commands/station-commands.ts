@@ -12,6 +12,8 @@ export interface CommandContext {
   readonly protocol: OcppVersion;
   /** Resolves a session id of ours to the station's transaction id. */
   readonly transactionIdOf: (sessionId: string) => Promise<string>;
+  /** The type a token is registered with, if it is (2.0.1 sends idToken with its type). */
+  readonly tokenTypeOf: (idToken: string) => Promise<string | undefined>;
 }
 
 interface CommandDefinition {
@@ -45,13 +47,15 @@ function evse201(body: Record<string, unknown>): Record<string, unknown> | undef
 export const STATION_COMMANDS: Record<string, CommandDefinition> = {
   'remote-start': {
     body: object({ ...evseConnector, idToken: { type: 'string', minLength: 1, maxLength: 36 }, idTokenType: { type: 'string' } }, ['idToken']),
-    toOcpp: (body, context) =>
+    toOcpp: async (body, context) =>
       v16(context)
         ? { action: 'RemoteStartTransaction', payload: { idTag: body['idToken'], ...(num(body, 'evseId') ?? num(body, 'connectorId') ? { connectorId: connector16(body) } : {}) } }
         : {
             action: 'RequestStartTransaction',
             payload: {
-              idToken: { idToken: body['idToken'], type: body['idTokenType'] ?? 'Central' },
+              // The station reports the session with this idToken and type, and the CSMS
+              // authorizes it by both: the type the token is registered with, else Central.
+              idToken: { idToken: body['idToken'], type: body['idTokenType'] ?? (await context.tokenTypeOf(body['idToken'] as string)) ?? 'Central' },
               remoteStartId: randomInt(1, 2 ** 31 - 1),
               ...(num(body, 'evseId') !== undefined ? { evseId: num(body, 'evseId') } : {}),
             },

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { getSession, listSessions, meterValuesOf, type DataSource, type TransactionEntity } from '@evcsms/data-access';
+import { moneyViewOfMinor, type MoneyView } from '@evcsms/billing-service';
+import { getSession, listSessions, meterValuesOf, sessionBilling, type DataSource, type TransactionEntity } from '@evcsms/data-access';
 import { DATABASE } from '../http/database.token';
 import { RequireScope } from '../auth/api-key.guard';
 import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
@@ -20,6 +21,15 @@ export interface SessionView {
   readonly flags: readonly string[];
   readonly protocol: string;
   readonly transactionId: string;
+}
+
+/** What the session costs: live while it runs (as of costAt), its standing CDR's total once it ended. */
+export interface SessionCostView {
+  readonly cost?: MoneyView;
+  readonly currency?: string;
+  readonly costAt?: string | null;
+  readonly cdrId?: string | null;
+  readonly tariffId?: string | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,12 +71,27 @@ export class SessionsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One session, with energy in Wh' })
-  async get(@Param('id') id: string): Promise<SessionView> {
+  @ApiOperation({
+    summary: 'One session, with energy in Wh and its cost',
+    description: '`cost` (Money) and `currency`: the live cost while the session runs (as of `costAt`), the total of its CDR (`cdrId`) once it ended; absent when no tariff applies.',
+  })
+  async get(@Param('id') id: string): Promise<SessionView & SessionCostView> {
     if (!UUID.test(id)) throw notFound(`session ${id}`);
     const row = await getSession(this.db, id);
     if (!row) throw notFound(`session ${id}`);
-    return toView(row);
+    return { ...toView(row), ...(await this.costOf(id)) };
+  }
+
+  private async costOf(sessionId: string): Promise<SessionCostView> {
+    const billing = await sessionBilling(this.db, sessionId);
+    if (!billing || billing.currency === null || billing.exclVat === null || billing.inclVat === null) return {};
+    return {
+      cost: moneyViewOfMinor(billing.exclVat, billing.inclVat, billing.currency),
+      currency: billing.currency,
+      costAt: billing.costAt ? new Date(billing.costAt).toISOString() : null,
+      cdrId: billing.cdrId,
+      tariffId: billing.tariffId,
+    };
   }
 
   @Get(':id/meter-values')

@@ -17,6 +17,12 @@ export interface SessionSnapshot {
   readonly startedAt: string;
   readonly endedAt: string | null;
   readonly energyWh: number;
+  /**
+   * When the latest energy register reading counted into energyWh was taken (the station's
+   * clock; null before the first reading). With energyWh it is a (time, energy) point of the
+   * session's timeline: billing prices the session from these points.
+   */
+  readonly meterReadAt: string | null;
   readonly meterStartWh: number | null;
   readonly meterStopWh: number | null;
   readonly stopReason: string | null;
@@ -96,6 +102,7 @@ export function snapshotOf(session: SessionState): SessionSnapshot {
     startedAt: session.startedAt.toISOString(),
     endedAt: session.endedAt?.toISOString() ?? null,
     energyWh: whNumber(session.energyWh) ?? 0,
+    meterReadAt: session.registerLastAt?.toISOString() ?? null,
     meterStartWh: whNumber(session.meterStartWh),
     meterStopWh: whNumber(session.meterStopWh),
     stopReason: session.stopReason,

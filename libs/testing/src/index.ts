@@ -40,3 +40,4 @@ export {
 export { RawOcppClient, UpgradeRefused, refusal } from './raw-ocpp-client';
 export { startProcess, temporaryDirectory, type RunningProcess } from './platform-process';
 export { OwnRedisServer } from './own-redis-server';
+export { OwnPostgresServer, findPostgresBinaries, type OwnPostgresServerOptions, type PostgresStopMode } from './own-postgres-server';

@@ -16,6 +16,11 @@ export interface DriverBehaviour {
 
 export interface FleetOptions {
   readonly url: string;
+  /**
+   * More endpoints (e.g. one per gateway pod): stations are spread over [url, ...failoverUrls]
+   * round-robin, and each fails over to the others in turn when a connection attempt fails.
+   */
+  readonly failoverUrls?: readonly string[];
   /** Stations in the whole fleet (all workers). */
   readonly total: number;
   /** This fleet's slice of them: [start, end). Default all. */
@@ -82,10 +87,14 @@ export class Fleet {
     for (let index = start; index < end; index++) {
       const protocol: OcppVersion = protocolFor(index, options.total, options.mix);
       const localAddress = addresses.length ? addresses[index % addresses.length] : undefined;
+      const endpoints = [options.url, ...(options.failoverUrls ?? [])];
+      const first = index % endpoints.length;
+      const [url, ...failoverUrls] = [...endpoints.slice(first), ...endpoints.slice(0, first)];
       const station = new SimulatedStation({
           id: stationIdFor(options.idPrefix, index),
           protocol,
-          url: options.url,
+          url: url!,
+          ...(failoverUrls.length ? { failoverUrls } : {}),
           connectors: options.connectors,
           tokens: Array.from({ length: options.connectors }, (_, c) => tokenFor(options.tokenPrefix, index, c + 1)),
           meterIntervalMs: options.meterIntervalMs,

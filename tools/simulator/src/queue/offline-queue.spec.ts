@@ -62,6 +62,20 @@ describe('the offline queue of transaction messages', () => {
     expect(queue.dropped).toBe(2);
   });
 
+  it('reads the allowed attempts at each attempt (the station’s TransactionMessageAttempts) and tells the sender which attempt it is', async () => {
+    let allowed = 2;
+    const queue = new OfflineQueue({ capacity: 10, maxAttempts: () => allowed });
+    queue.push({ action: 'Refused', build: () => ({}) });
+    const attempts: Array<[number, number]> = [];
+    await queue.drain(async (_action, _payload, attempt, maxAttempts) => {
+      attempts.push([attempt, maxAttempts]);
+      if (attempt === 1) allowed = 4;
+      return { outcome: 'rejected' };
+    });
+    expect(attempts).toEqual([[1, 2], [2, 4], [3, 4], [4, 4]]);
+    expect(queue.dropped).toBe(1);
+  });
+
   it('drops the oldest beyond its capacity', () => {
     const queue = new OfflineQueue({ capacity: 2, maxAttempts: 1 });
     for (const action of ['A', 'B', 'C']) queue.push({ action, build: () => ({}) });

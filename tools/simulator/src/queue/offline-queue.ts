@@ -17,8 +17,11 @@ export type DeliveryOutcome = 'delivered' | 'retry-later' | 'rejected';
 export interface OfflineQueueOptions {
   /** Oldest messages are dropped beyond this (a real charger's storage is finite too). */
   readonly capacity: number;
-  /** A message the CSMS keeps answering with a CALLERROR is dropped after this many attempts. */
-  readonly maxAttempts: number;
+  /**
+   * A message the CSMS keeps answering with a CALLERROR is dropped after this many attempts (a
+   * function: read at each attempt, e.g. from the station's TransactionMessageAttempts).
+   */
+  readonly maxAttempts: number | (() => number);
 }
 
 /**
@@ -63,7 +66,9 @@ export class OfflineQueue {
    * Sends messages oldest first until the queue is empty or `send` says to wait (connection lost).
    * Only one drain runs at a time; a second call while one runs returns at once.
    */
-  async drain(send: (action: string, payload: Record<string, unknown>) => Promise<{ outcome: DeliveryOutcome; response?: Record<string, unknown> }>): Promise<void> {
+  async drain(
+    send: (action: string, payload: Record<string, unknown>, attempt: number, maxAttempts: number) => Promise<{ outcome: DeliveryOutcome; response?: Record<string, unknown> }>,
+  ): Promise<void> {
     if (this.draining) return;
     this.draining = true;
     try {
@@ -75,9 +80,11 @@ export class OfflineQueue {
           continue;
         }
         head.attempts += 1;
-        const { outcome, response } = await send(head.action, payload);
+        const { maxAttempts } = this.options;
+        const allowed = typeof maxAttempts === 'function' ? maxAttempts() : maxAttempts;
+        const { outcome, response } = await send(head.action, payload, head.attempts, allowed);
         if (outcome === 'retry-later') return;
-        if (outcome === 'rejected' && head.attempts < this.options.maxAttempts) continue;
+        if (outcome === 'rejected' && head.attempts < allowed) continue;
         this.items.shift();
         if (outcome === 'delivered') head.onResult?.(response ?? {});
         else this.dropped += 1;

@@ -68,7 +68,11 @@ export class SimulatedStation {
   private readonly options: SimulatedStationOptions;
   private readonly random: () => number;
   private readonly backoff: BackoffOptions;
-  private readonly queue = new OfflineQueue();
+  // TransactionMessageAttempts / OCPPCommCtrlr.MessageAttempts, read at each attempt.
+  private readonly queue = new OfflineQueue({
+    capacity: 10_000,
+    maxAttempts: () => Math.max(1, this.config.int(this.protocol === 'ocpp1.6' ? 'TransactionMessageAttempts' : 'OCPPCommCtrlr.MessageAttempts', 3)),
+  });
   private readonly handlers: CommandHandlers;
   private readonly records: SessionRecord[] = [];
   /** Ended sessions whose last message the CSMS has not acknowledged yet. */
@@ -79,6 +83,8 @@ export class SimulatedStation {
   private networkUp = true;
   private connecting = false;
   private reconnectAttempt = 0;
+  /** Index into [url, ...failoverUrls] of the endpoint the next connection attempt uses. */
+  private endpoint = 0;
   private bootFailures = 0;
   private bootReason: BootReason = 'PowerUp';
   private heartbeatS: number;
@@ -123,6 +129,12 @@ export class SimulatedStation {
 
   get groundTruthLog(): GroundTruthLog | undefined {
     return this.options.groundTruth;
+  }
+
+  /** The endpoint the station is connected to, or tries next. */
+  get url(): string {
+    const endpoints = [this.options.url, ...(this.options.failoverUrls ?? [])];
+    return endpoints[this.endpoint % endpoints.length]!;
   }
 
   get connected(): boolean {
@@ -177,6 +189,9 @@ export class SimulatedStation {
     this.clearTimer('reconnect');
     if (this.running && !this.connected) void this.connect();
   }
+
+  /** Status notifications in order, each after the transaction messages queued before it. */
+  private statusChain: Promise<void> = Promise.resolve();
 
   /** Resolves when every queued transaction message has been delivered (or after timeoutMs, real). */
   async flush(timeoutMs = 10_000): Promise<boolean> {
@@ -335,7 +350,14 @@ export class SimulatedStation {
   announceStatus(connector: Connector, explicit?: ConnectorStatus): void {
     const next = explicit ?? derivedStatus(connector);
     connector.status = next;
-    this.notify(this.behaviour.statusNotification(connector, this.now()));
+    const message = this.behaviour.statusNotification(connector, this.now());
+    // As a charger does: a status goes out after the transaction messages queued before it, or a
+    // CSMS that saw "Available" ahead of the StopTransaction would close the session without it.
+    this.statusChain = this.statusChain
+      .then(async () => {
+        if (this.queue.size > 0 || this.queue.busy) await this.flush(60_000);
+      })
+      .then(() => this.notify(message));
   }
 
   /** A meter sample outside the schedule (TriggerMessage). */
@@ -444,7 +466,7 @@ export class SimulatedStation {
     if (!this.running || this.connecting || this.connected) return;
     this.connecting = true;
     const connection = new OcppConnection({
-      url: this.options.url,
+      url: this.url,
       stationId: this.id,
       protocol: this.protocol,
       ...(this.options.localAddress ? { localAddress: this.options.localAddress } : {}),
@@ -460,6 +482,7 @@ export class SimulatedStation {
       await connection.open();
     } catch {
       this.connecting = false;
+      if (this.networkUp) this.endpoint += 1;
       this.scheduleReconnect();
       return;
     }
@@ -726,15 +749,20 @@ export class SimulatedStation {
 
   private async drain(): Promise<void> {
     if (!this.online) return;
-    await this.queue.drain(async (action, payload) => {
+    await this.queue.drain(async (action, payload, attempt, maxAttempts) => {
       if (!this.online) return { outcome: 'retry-later' };
+      const retryS = this.config.int(this.protocol === 'ocpp1.6' ? 'TransactionMessageRetryInterval' : 'OCPPCommCtrlr.MessageAttemptInterval', 10);
       try {
         return { outcome: 'delivered', response: await this.call(action, payload) };
       } catch (error) {
-        if (error instanceof CallErrorResponse || error instanceof ProtocolViolationError) return { outcome: 'rejected' };
+        if (error instanceof ProtocolViolationError) return { outcome: 'rejected' };
+        if (error instanceof CallErrorResponse) {
+          // OCPP 1.6 4.x / 2.0.1 E: after a CALLERROR wait RetryInterval x attempts before the next attempt.
+          if (attempt < maxAttempts) await new Promise<void>((resolve) => this.clock.setTimer(resolve, retryS * 1000 * attempt));
+          return { outcome: 'rejected' };
+        }
         if (error instanceof CallTimeout) {
           // The CSMS is slow or the link is half dead: try again after the retry interval.
-          const retryS = this.config.int(this.protocol === 'ocpp1.6' ? 'TransactionMessageRetryInterval' : 'OCPPCommCtrlr.MessageAttemptInterval', 10);
           this.setTimer('drain-retry', retryS * 1000, () => void this.drain());
         }
         return { outcome: 'retry-later' };

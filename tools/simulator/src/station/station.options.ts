@@ -18,6 +18,11 @@ export interface SimulatedStationOptions {
   readonly protocol: OcppVersion | '1.6' | '2.0.1';
   /** The CSMS endpoint without the station id, e.g. ws://127.0.0.1:8180/ocpp. */
   readonly url: string;
+  /**
+   * Failover endpoints after `url` (same form). A connection attempt that fails moves on to the
+   * next one, in a ring, the way a load balancer sends a reconnecting charger to a live pod.
+   */
+  readonly failoverUrls?: readonly string[];
   /** Connectors (1.6) / EVSEs with one connector each (2.0.1). Default 2. */
   readonly connectors?: number;
   /** Per connector. Default 22 kW (three-phase 32 A AC). */

@@ -1,0 +1,144 @@
+/**
+ * Boot storm (issue 7): N simulated stations (tools/simulator, the realistic 1.6 / 2.0.1 mix)
+ * connect at once to a fresh distributed platform (2 gateway pods, the sessions service, Kafka
+ * mock cluster, Redis, PostgreSQL), as after a regional outage. Measured from the first connection
+ * attempt until every station is Accepted and every connector's status is recorded in the
+ * database (read from PostgreSQL itself, every 500 ms), with the gateways' admission control on
+ * (defaults: bounded upgrades in flight, flap quarantine) and off.
+ *
+ *   node -r @swc-node/register tools/bench/boot-storm.bench.ts --stations 20000 --modes on,off
+ *
+ * Flags: --stations 20000 --connectors 2 --mix 1.6:0.9,2.0.1:0.1 --modes on,off
+ *   --deadline-s 300 --connect-concurrency 2000 --json <file>
+ */
+import { writeFileSync } from 'node:fs';
+import { startDistributedPlatform } from './distributed-platform';
+import { fmt, fmtInt, flagInt, flagString, loadAverage, machine, markdownTable, parseFlags, sleep, spawnBench, type BenchChild } from './bench-lib';
+
+const flags = parseFlags(process.argv.slice(2));
+const stationCount = flagInt(flags, 'stations', 20_000);
+const connectors = flagInt(flags, 'connectors', 2);
+const mix = flagString(flags, 'mix', '1.6:0.9,2.0.1:0.1');
+const modes = flagString(flags, 'modes', 'on,off').split(',') as Array<'on' | 'off'>;
+const deadlineS = flagInt(flags, 'deadline-s', 300);
+const connectConcurrency = flagInt(flags, 'connect-concurrency', 2000);
+const jsonFile = flags.get('json');
+const GATEWAYS = 2;
+
+interface StormResult {
+  mode: 'on' | 'off';
+  accepted: number;
+  statusesComplete: number;
+  allAcceptedS: number | null;
+  allStatusesS: number | null;
+  /** Accepted stations after 10, 30 and 60 s. */
+  acceptedAt: Record<string, number>;
+  platformProcessesAlive: string;
+  loadavg: string;
+}
+
+/** The simulator CLI (tools/simulator) as a load process: its stations boot and stay idle. */
+function startFleet(name: string, url: string, count: number, idPrefix: string, sourceIps: string, extra: readonly string[] = []): BenchChild {
+  return spawnBench(name, '../simulator/src/cli/simulate.cli.ts', [
+    '--stations', String(count),
+    '--mix', mix,
+    '--url', url,
+    '--connectors', String(connectors),
+    '--id-prefix', idPrefix,
+    '--source-ips', sourceIps,
+    '--concurrency', String(connectConcurrency),
+    ...extra,
+  ]);
+}
+
+async function storm(mode: 'on' | 'off'): Promise<StormResult> {
+  const platform = await startDistributedPlatform({
+    gateways: GATEWAYS,
+    gatewayEnv: mode === 'on' ? {} : { OCPP_MAX_UPGRADES_IN_FLIGHT: '1000000', OCPP_RECONNECT_LIMIT: '1000000', OCPP_QUARANTINE_MS: '0' },
+  });
+  const loads: BenchChild[] = [];
+  try {
+    const started = Date.now();
+    const perGateway = Math.ceil(stationCount / GATEWAYS);
+    for (const [index, url] of platform.ocppUrls.entries()) {
+      const count = Math.min(perGateway, stationCount - index * perGateway);
+      // No driver arrives during the measurement: the storm is boots and statuses only.
+      loads.push(startFleet(`simulator-${index}`, url, count, `STORM-${mode}-${index}-`, `127.0.${1 + index}.2-127.0.${1 + index}.9`, ['--idle', '100000', '--duration', String(deadlineS + 60)]));
+    }
+
+    const acceptedAt: Record<string, number> = {};
+    let allAcceptedS: number | null = null;
+    let allStatusesS: number | null = null;
+    let accepted = 0;
+    let statusesComplete = 0;
+    while ((Date.now() - started) / 1000 < deadlineS) {
+      await sleep(500);
+      const elapsedS = (Date.now() - started) / 1000;
+      const [booted] = await platform.query<{ n: string }>(`SELECT count(*) AS n FROM stations WHERE registration_status = 'Accepted' AND last_boot_at IS NOT NULL`);
+      const [complete] = await platform.query<{ n: string }>(
+        `SELECT count(*) AS n FROM (SELECT station_id FROM connectors WHERE evse_id > 0 GROUP BY station_id HAVING count(*) >= $1) complete`,
+        [connectors],
+      );
+      accepted = Number(booted!.n);
+      statusesComplete = Number(complete!.n);
+      for (const mark of [10, 30, 60]) if (elapsedS >= mark && acceptedAt[`${mark}s`] === undefined) acceptedAt[`${mark}s`] = accepted;
+      if (allAcceptedS === null && accepted >= stationCount) allAcceptedS = elapsedS;
+      if (allStatusesS === null && statusesComplete >= stationCount) allStatusesS = elapsedS;
+      if (allAcceptedS !== null && allStatusesS !== null) break;
+    }
+    return {
+      mode,
+      accepted,
+      statusesComplete,
+      allAcceptedS,
+      allStatusesS,
+      acceptedAt,
+      platformProcessesAlive: `${platform.alive()} / ${platform.processes.size}`,
+      loadavg: loadAverage(),
+    };
+  } finally {
+    await Promise.all(loads.map((load) => load.stop()));
+    await platform.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const info = machine();
+  process.stderr.write(`boot-storm: ${JSON.stringify(info)}\n`);
+  const results: StormResult[] = [];
+  for (const mode of modes) {
+    const result = await storm(mode);
+    process.stderr.write(`boot-storm: ${JSON.stringify(result)}\n`);
+    results.push(result);
+  }
+  const seconds = (value: number | null): string => (value === null ? `not within ${deadlineS} s` : `${fmt(value, 1)} s`);
+  const lines = [
+    `### Boot storm: ${fmtInt(stationCount)} stations (${mix}, ${connectors} connectors) at once, 2 gateway pods, distributed`,
+    '',
+    `${info['date']}, ${info['node']}, nproc ${info['nproc']}, ${info['cpu']}, commit ${info['commit']}; connect concurrency ${connectConcurrency}`,
+    '',
+    markdownTable(
+      ['admission control', 'all Accepted after', 'all statuses recorded after', 'Accepted after 10 / 30 / 60 s', 'Accepted at the end', 'statuses complete at the end', 'platform processes alive', 'load avg'],
+      results.map((r) => [
+        r.mode,
+        seconds(r.allAcceptedS),
+        seconds(r.allStatusesS),
+        ['10s', '30s', '60s'].map((mark) => (r.acceptedAt[mark] === undefined ? '-' : fmtInt(r.acceptedAt[mark]))).join(' / '),
+        fmtInt(r.accepted),
+        fmtInt(r.statusesComplete),
+        r.platformProcessesAlive,
+        r.loadavg,
+      ]),
+    ),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ machine: info, stationCount, connectors, mix, results }, null, 2));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`boot-storm failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,87 @@
+/**
+ * The platform in distributed mode for the fleet benchmarks, as separate processes the way it
+ * runs as pods: the sessions service (it runs the migrations, so it starts first), optionally
+ * the billing service and the API, and N gateway pods, over a fresh Kafka mock cluster, a Redis
+ * namespace and a fresh PostgreSQL database.
+ */
+import { TOPICS } from '@evcsms/contracts';
+import { createRedisNamespace, createTestDatabase, startKafkaMockCluster, startProcess, withAdminClient, type RunningProcess } from '@evcsms/testing';
+
+export interface DistributedPlatformOptions {
+  readonly gateways: number;
+  /** Gateway environment on top of the defaults (admission control settings, ...). */
+  readonly gatewayEnv?: Record<string, string>;
+  readonly withApi?: boolean;
+  readonly withBilling?: boolean;
+  readonly adminApiKey?: string;
+}
+
+export interface DistributedPlatform {
+  readonly gateways: readonly RunningProcess[];
+  /** Every platform process by role, for CPU and memory readings. */
+  readonly processes: ReadonlyMap<string, RunningProcess>;
+  readonly ocppUrls: readonly string[];
+  readonly apiUrl?: string;
+  /** Runs a query on the platform's database. */
+  query<T extends Record<string, unknown>>(text: string, parameters?: unknown[]): Promise<T[]>;
+  /** How many of the processes are still the ones started. */
+  alive(): number;
+  stop(): Promise<void>;
+}
+
+export async function startDistributedPlatform(options: DistributedPlatformOptions): Promise<DistributedPlatform> {
+  const [kafka, redis, database] = await Promise.all([
+    startKafkaMockCluster({ partitions: 8, topics: [TOPICS.stationCalls, TOPICS.stationPresence] }),
+    createRedisNamespace(),
+    createTestDatabase(),
+  ]);
+  const processes = new Map<string, RunningProcess>();
+  const shared = {
+    KAFKA_BROKERS: kafka.brokers.join(','),
+    KAFKA_LOG_LEVEL: 'nothing',
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: redis.prefix,
+    DATABASE_URL: database.url,
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'error',
+  };
+  const stop = async (): Promise<void> => {
+    await Promise.all([...processes.values()].map((process) => process.stop()));
+    await Promise.all([kafka.stop(), redis.cleanup(), database.drop()]);
+  };
+  try {
+    processes.set('sessions', await startProcess('apps/sessions/src/main.ts', { ...shared, POD_NAME: 'sessions-1', UNKNOWN_STATION_BOOT_POLICY: 'Accepted' }));
+    if (options.withBilling) processes.set('billing', await startProcess('apps/billing/src/main.ts', { ...shared, POD_NAME: 'billing-1' }));
+    if (options.withApi) {
+      processes.set('api', await startProcess('apps/api/src/main.ts', { ...shared, POD_NAME: 'api-1', ADMIN_API_KEY: options.adminApiKey ?? 'bench-admin-key-0123456789abcdef' }));
+    }
+    const gateways: RunningProcess[] = [];
+    for (let index = 0; index < options.gateways; index++) {
+      const gateway = await startProcess('apps/ocpp-gateway/src/main.ts', {
+        ...shared,
+        POD_NAME: `gw-${index}`,
+        OCPP_PORT: '0',
+        OCPP_UNKNOWN_STATIONS: 'accept',
+        OCPP_ALLOW_PROFILE_0: 'true',
+        OCPP_MAX_CONNECTIONS: '19500',
+        ...options.gatewayEnv,
+      });
+      gateways.push(gateway);
+      processes.set(`gateway ${index}`, gateway);
+    }
+    const api = processes.get('api');
+    return {
+      gateways,
+      processes,
+      ocppUrls: gateways.map((gateway) => `ws://127.0.0.1:${gateway.ready['ocppPort'] as number}/ocpp`),
+      ...(api ? { apiUrl: `http://127.0.0.1:${api.ready['httpPort'] as number}` } : {}),
+      query: <T extends Record<string, unknown>>(text: string, parameters: unknown[] = []) =>
+        withAdminClient(async (client) => (await client.query<T>(text, parameters)).rows, database.url),
+      alive: () => [...processes.values()].filter((process) => process.child.exitCode === null && process.child.signalCode === null).length,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -5,10 +5,12 @@
  * namespace and a fresh PostgreSQL database.
  */
 import { TOPICS } from '@evcsms/contracts';
-import { createRedisNamespace, createTestDatabase, startKafkaMockCluster, startProcess, withAdminClient, type RunningProcess } from '@evcsms/testing';
+import { createRedisNamespace, createTestDatabase, startKafkaMockCluster, startProcess, withAdminClient, withRedisClient, type RunningProcess } from '@evcsms/testing';
 
 export interface DistributedPlatformOptions {
   readonly gateways: number;
+  /** The sessions service (default true); without it the gateways only hold connections. */
+  readonly withSessions?: boolean;
   /** Gateway environment on top of the defaults (admission control settings, ...). */
   readonly gatewayEnv?: Record<string, string>;
   readonly withApi?: boolean;
@@ -24,6 +26,8 @@ export interface DistributedPlatform {
   readonly apiUrl?: string;
   /** Runs a query on the platform's database. */
   query<T extends Record<string, unknown>>(text: string, parameters?: unknown[]): Promise<T[]>;
+  /** Stations in the connection registry (Redis). */
+  registeredStations(): Promise<number>;
   /** How many of the processes are still the ones started. */
   alive(): number;
   stop(): Promise<void>;
@@ -36,6 +40,7 @@ export async function startDistributedPlatform(options: DistributedPlatformOptio
     createTestDatabase(),
   ]);
   const processes = new Map<string, RunningProcess>();
+  const withSessions = options.withSessions ?? true;
   const shared = {
     KAFKA_BROKERS: kafka.brokers.join(','),
     KAFKA_LOG_LEVEL: 'nothing',
@@ -50,7 +55,7 @@ export async function startDistributedPlatform(options: DistributedPlatformOptio
     await Promise.all([kafka.stop(), redis.cleanup(), database.drop()]);
   };
   try {
-    processes.set('sessions', await startProcess('apps/sessions/src/main.ts', { ...shared, POD_NAME: 'sessions-1', UNKNOWN_STATION_BOOT_POLICY: 'Accepted' }));
+    if (withSessions) processes.set('sessions', await startProcess('apps/sessions/src/main.ts', { ...shared, POD_NAME: 'sessions-1', UNKNOWN_STATION_BOOT_POLICY: 'Accepted' }));
     if (options.withBilling) processes.set('billing', await startProcess('apps/billing/src/main.ts', { ...shared, POD_NAME: 'billing-1' }));
     if (options.withApi) {
       processes.set('api', await startProcess('apps/api/src/main.ts', { ...shared, POD_NAME: 'api-1', ADMIN_API_KEY: options.adminApiKey ?? 'bench-admin-key-0123456789abcdef' }));
@@ -59,6 +64,9 @@ export async function startDistributedPlatform(options: DistributedPlatformOptio
     for (let index = 0; index < options.gateways; index++) {
       const gateway = await startProcess('apps/ocpp-gateway/src/main.ts', {
         ...shared,
+        // Without the sessions service nobody migrates the database: the gateways then run
+        // without one (unknown stations are accepted; no credentials needed).
+        ...(withSessions ? {} : { DATABASE_URL: '' }),
         POD_NAME: `gw-${index}`,
         OCPP_PORT: '0',
         OCPP_UNKNOWN_STATIONS: 'accept',
@@ -77,6 +85,7 @@ export async function startDistributedPlatform(options: DistributedPlatformOptio
       ...(api ? { apiUrl: `http://127.0.0.1:${api.ready['httpPort'] as number}` } : {}),
       query: <T extends Record<string, unknown>>(text: string, parameters: unknown[] = []) =>
         withAdminClient(async (client) => (await client.query<T>(text, parameters)).rows, database.url),
+      registeredStations: () => withRedisClient((client) => client.zcard(`${redis.prefix}reg:stations`), redis.url),
       alive: () => [...processes.values()].filter((process) => process.child.exitCode === null && process.child.signalCode === null).length,
       stop,
     };

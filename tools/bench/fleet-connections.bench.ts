@@ -19,8 +19,7 @@
  *   --json <file>
  */
 import { writeFileSync } from 'node:fs';
-import { TOPICS } from '@evcsms/contracts';
-import { createRedisNamespace, startKafkaMockCluster, startProcess, withRedisClient, type RunningProcess } from '@evcsms/testing';
+import { startDistributedPlatform } from './distributed-platform';
 import { fmt, fmtInt, flagInt, flagString, loadAverage, machine, markdownTable, parseFlags, sleep, spawnBench, statusKiB, type BenchChild } from './bench-lib';
 
 const flags = parseFlags(process.argv.slice(2));
@@ -49,32 +48,19 @@ async function main(): Promise<void> {
   const perGateway = Math.ceil(stationCount / gatewayCount);
   if (perGateway > 19_000) throw new Error(`${perGateway} stations per gateway: above the 20,000 open files of one process; use more --gateways`);
 
-  const kafka = await startKafkaMockCluster({ partitions: 8, topics: [TOPICS.stationCalls, TOPICS.stationPresence] });
-  const redis = await createRedisNamespace();
-  const gateways: RunningProcess[] = [];
+  const platform = await startDistributedPlatform({
+    gateways: gatewayCount,
+    withSessions: false,
+    gatewayEnv: {
+      OCPP_MAX_UPGRADES_IN_FLIGHT: '2000',
+      OCPP_PING_INTERVAL_MS: String(pingIntervalMs),
+      OCPP_IDLE_TIMEOUT_MS: String(pingIntervalMs * 3),
+      WS_ENGINE: engine,
+    },
+  });
+  const gateways = platform.gateways;
   const loads: BenchChild[] = [];
   try {
-    for (let index = 0; index < gatewayCount; index++) {
-      gateways.push(
-        await startProcess('apps/ocpp-gateway/src/main.ts', {
-          KAFKA_BROKERS: kafka.brokers.join(','),
-          KAFKA_LOG_LEVEL: 'nothing',
-          REDIS_URL: redis.url,
-          REDIS_KEY_PREFIX: redis.prefix,
-          POD_NAME: `gw-${index}`,
-          OCPP_PORT: '0',
-          HTTP_PORT: '0',
-          OCPP_UNKNOWN_STATIONS: 'accept',
-          OCPP_ALLOW_PROFILE_0: 'true',
-          OCPP_MAX_CONNECTIONS: '19500',
-          OCPP_MAX_UPGRADES_IN_FLIGHT: '2000',
-          OCPP_PING_INTERVAL_MS: String(pingIntervalMs),
-          OCPP_IDLE_TIMEOUT_MS: String(pingIntervalMs * 3),
-          WS_ENGINE: engine,
-          LOG_LEVEL: 'error',
-        }),
-      );
-    }
     await sleep(3000);
     const baseline = gateways.map((gateway) => statusKiB(gateway.child.pid!, 'VmRSS'));
 
@@ -107,7 +93,7 @@ async function main(): Promise<void> {
     const failed = connected.reduce((sum, event) => sum + (event['failed'] as number), 0);
     process.stderr.write(`fleet-connections: ${open} of ${stationCount} connected in ${connectMs} ms; holding ${holdMs} ms\n`);
 
-    const registered = async (): Promise<number> => withRedisClient((client) => client.zcard(`${redis.prefix}reg:stations`), redis.url);
+    const registered = async (): Promise<number> => (await platform.registeredStations()) ;
     let registryEntries = await registered();
     for (let waited = 0; registryEntries < open && waited < 60_000; waited += 1000) {
       await sleep(1000);
@@ -148,9 +134,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(loads.map((load) => load.request('stop', 'stopped', 60_000).catch(() => undefined)));
     await Promise.all(loads.map((load) => load.stop()));
-    await Promise.all(gateways.map((gateway) => gateway.stop()));
-    await redis.cleanup();
-    await kafka.stop();
+    await platform.stop();
   }
 }
 

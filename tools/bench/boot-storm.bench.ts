@@ -9,11 +9,14 @@
  *   node -r @swc-node/register tools/bench/boot-storm.bench.ts --stations 20000 --modes on,off
  *
  * Flags: --stations 20000 --connectors 2 --mix 1.6:0.9,2.0.1:0.1 --modes on,off
- *   --deadline-s 300 --connect-concurrency 2000 --json <file>
+ *   --deadline-s 300 --connect-concurrency 2000 --json <file> --cpu-prof <dir> (V8 profiles of the platform)
+ *   --env KAFKA_LINGER_MS=5,... (environment of every platform process)
  */
 import { writeFileSync } from 'node:fs';
 import { startDistributedPlatform } from './distributed-platform';
-import { fmt, fmtInt, flagInt, flagString, loadAverage, machine, markdownTable, parseFlags, sleep, spawnBench, type BenchChild } from './bench-lib';
+import { readdirSync, readFileSync } from 'node:fs';
+import { clockTicksPerSecond, cpuTicks, fmt, fmtInt, flagInt, flagString, loadAverage, machine, markdownTable, parseFlags, sleep, spawnBench, type BenchChild } from './bench-lib';
+import { CpuMeter, coreBusyMs, pidsOfCommand } from './spine-lib';
 
 const flags = parseFlags(process.argv.slice(2));
 const stationCount = flagInt(flags, 'stations', 20_000);
@@ -23,6 +26,9 @@ const modes = flagString(flags, 'modes', 'on,off').split(',') as Array<'on' | 'o
 const deadlineS = flagInt(flags, 'deadline-s', 300);
 const connectConcurrency = flagInt(flags, 'connect-concurrency', 2000);
 const jsonFile = flags.get('json');
+const cpuProfileDir = flags.get('cpu-prof');
+/** --env K=V,K=V: environment for every platform process (KAFKA_LINGER_MS=5, ...). */
+const platformEnv = Object.fromEntries(flagString(flags, 'env', '').split(',').filter(Boolean).map((pair) => pair.split('=', 2) as [string, string]));
 const GATEWAYS = 2;
 
 interface StormResult {
@@ -35,7 +41,25 @@ interface StormResult {
   acceptedAt: Record<string, number>;
   platformProcessesAlive: string;
   loadavg: string;
+  /** CPU seconds from the first connection until the end of the measurement, by component. */
+  cpuS: Record<string, number>;
 }
+
+/** Pids whose command line matches (the simulator's CLI and worker processes). */
+function pidsMatching(pattern: RegExp): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return pattern.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const sumBy = (values: Iterable<number>): number => [...values].reduce((sum, value) => sum + value, 0);
 
 /** The simulator CLI (tools/simulator) as a load process: its stations boot and stay idle. */
 function startFleet(name: string, url: string, count: number, idPrefix: string, sourceIps: string, extra: readonly string[] = []): BenchChild {
@@ -54,10 +78,22 @@ function startFleet(name: string, url: string, count: number, idPrefix: string, 
 async function storm(mode: 'on' | 'off'): Promise<StormResult> {
   const platform = await startDistributedPlatform({
     gateways: GATEWAYS,
+    ...(cpuProfileDir ? { cpuProfileDir } : {}),
+    env: platformEnv,
     gatewayEnv: mode === 'on' ? {} : { OCPP_MAX_UPGRADES_IN_FLIGHT: '1000000', OCPP_RECONNECT_LIMIT: '1000000', OCPP_QUARANTINE_MS: '0' },
   });
   const loads: BenchChild[] = [];
   try {
+    const meter = new CpuMeter(
+      new Map<string, number | (() => readonly number[])>([
+        ...[...platform.processes].map(([role, process]) => [role, process.child.pid!] as const),
+        ['postgres', () => pidsOfCommand('postgres')],
+        ['kafka mock', () => pidsOfCommand('kcat')],
+        ['redis', () => pidsOfCommand('redis-server')],
+      ]),
+    );
+    const cpuFrom = meter.snapshot();
+    const busyFrom = sumBy(coreBusyMs().values());
     const started = Date.now();
     const perGateway = Math.ceil(stationCount / GATEWAYS);
     for (const [index, url] of platform.ocppUrls.entries()) {
@@ -86,7 +122,14 @@ async function storm(mode: 'on' | 'off'): Promise<StormResult> {
       if (allStatusesS === null && statusesComplete >= stationCount) allStatusesS = elapsedS;
       if (allAcceptedS !== null && allStatusesS !== null) break;
     }
+    const { cpuMs } = CpuMeter.delta(cpuFrom, meter.snapshot());
+    const cpuS: Record<string, number> = {};
+    for (const [role, ms] of cpuMs) cpuS[role.startsWith('gateway') ? 'gateways' : role] = (cpuS[role.startsWith('gateway') ? 'gateways' : role] ?? 0) + ms / 1000;
+    // The simulators were started for the storm: their whole lifetime counts.
+    cpuS['simulators'] = sumBy(pidsMatching(/simulate\.(cli|worker)/).map((pid) => cpuTicks(pid))) / clockTicksPerSecond();
+    cpuS['machine'] = (sumBy(coreBusyMs().values()) - busyFrom) / 1000;
     return {
+      cpuS,
       mode,
       accepted,
       statusesComplete,
@@ -118,7 +161,7 @@ async function main(): Promise<void> {
     `${info['date']}, ${info['node']}, nproc ${info['nproc']}, ${info['cpu']}, commit ${info['commit']}; connect concurrency ${connectConcurrency}`,
     '',
     markdownTable(
-      ['admission control', 'all Accepted after', 'all statuses recorded after', 'Accepted after 10 / 30 / 60 s', 'Accepted at the end', 'statuses complete at the end', 'platform processes alive', 'load avg'],
+      ['admission control', 'all Accepted after', 'all statuses recorded after', 'Accepted after 10 / 30 / 60 s', 'Accepted at the end', 'statuses complete at the end', 'platform processes alive', 'CPU s: gateways / sessions / postgres / kafka mock / redis / simulators / machine', 'load avg'],
       results.map((r) => [
         r.mode,
         seconds(r.allAcceptedS),
@@ -127,6 +170,7 @@ async function main(): Promise<void> {
         fmtInt(r.accepted),
         fmtInt(r.statusesComplete),
         r.platformProcessesAlive,
+        ['gateways', 'sessions', 'postgres', 'kafka mock', 'redis', 'simulators', 'machine'].map((role) => fmt(r.cpuS[role] ?? NaN, 1)).join(' / '),
         r.loadavg,
       ]),
     ),

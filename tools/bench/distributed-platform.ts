@@ -16,6 +16,10 @@ export interface DistributedPlatformOptions {
   readonly withApi?: boolean;
   readonly withBilling?: boolean;
   readonly adminApiKey?: string;
+  /** Environment for every platform process on top of the defaults (KAFKA_LINGER_MS=5, ...). */
+  readonly env?: Record<string, string>;
+  /** Writes a V8 CPU profile of every platform process into this directory when it stops. */
+  readonly cpuProfileDir?: string;
 }
 
 export interface DistributedPlatform {
@@ -49,20 +53,23 @@ export async function startDistributedPlatform(options: DistributedPlatformOptio
     DATABASE_URL: database.url,
     HTTP_PORT: '0',
     LOG_LEVEL: 'error',
+    ...options.env,
   };
+  const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const start = (entry: string, env: Record<string, string>): Promise<RunningProcess> => startProcess(entry, env, undefined, nodeArgs);
   const stop = async (): Promise<void> => {
     await Promise.all([...processes.values()].map((process) => process.stop()));
     await Promise.all([kafka.stop(), redis.cleanup(), database.drop()]);
   };
   try {
-    if (withSessions) processes.set('sessions', await startProcess('apps/sessions/src/main.ts', { ...shared, POD_NAME: 'sessions-1', UNKNOWN_STATION_BOOT_POLICY: 'Accepted' }));
-    if (options.withBilling) processes.set('billing', await startProcess('apps/billing/src/main.ts', { ...shared, POD_NAME: 'billing-1' }));
+    if (withSessions) processes.set('sessions', await start('apps/sessions/src/main.ts', { ...shared, POD_NAME: 'sessions-1', UNKNOWN_STATION_BOOT_POLICY: 'Accepted' }));
+    if (options.withBilling) processes.set('billing', await start('apps/billing/src/main.ts', { ...shared, POD_NAME: 'billing-1' }));
     if (options.withApi) {
-      processes.set('api', await startProcess('apps/api/src/main.ts', { ...shared, POD_NAME: 'api-1', ADMIN_API_KEY: options.adminApiKey ?? 'bench-admin-key-0123456789abcdef' }));
+      processes.set('api', await start('apps/api/src/main.ts', { ...shared, POD_NAME: 'api-1', ADMIN_API_KEY: options.adminApiKey ?? 'bench-admin-key-0123456789abcdef' }));
     }
     const gateways: RunningProcess[] = [];
     for (let index = 0; index < options.gateways; index++) {
-      const gateway = await startProcess('apps/ocpp-gateway/src/main.ts', {
+      const gateway = await start('apps/ocpp-gateway/src/main.ts', {
         ...shared,
         // Without the sessions service nobody migrates the database: the gateways then run
         // without one (unknown stations are accepted; no credentials needed).

@@ -8,7 +8,7 @@ export { MeterValueEntity } from './sessions/meter-value.entity';
 export { ReservationEntity, type ReservationStatus } from './sessions/reservation.entity';
 export { ApiKeyEntity, type ApiScope } from './api/api-key.entity';
 export { DomainEventOutboxEntity } from './sessions/domain-event-outbox.entity';
-export { findStationCredential, type StationCredentialRow } from './sessions/station-credentials.query';
+export { StationCredentialLoader, type StationCredentialRow } from './sessions/station-credentials.query';
 export type { DataSource } from 'typeorm';
 export { listStations, getStation, connectorsOf, markAllStationsOffline } from './queries/stations.query';
 export { listSessions, getSession, meterValuesOf, type SessionFilter } from './queries/sessions.query';

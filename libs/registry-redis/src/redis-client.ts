@@ -25,7 +25,9 @@ export const DEFAULT_RECONNECT_MAX_DELAY_MS = 1_000;
  *   connection drops reject instead of being replayed later (register/reap/take are not
  *   idempotent: a late replay could hand a station or a command out twice);
  * - commandTimeout: an answer that never comes rejects after commandTimeoutMs;
- * - retryStrategy: reconnect forever, backing off to reconnectMaxDelayMs.
+ * - retryStrategy: reconnect forever, backing off to reconnectMaxDelayMs;
+ * - enableAutoPipelining: commands issued in one event-loop turn go out in one write (a storm of
+ *   registrations, a batch of replies), a syscall per turn instead of one per command.
  *
  * Created with lazyConnect: call connectRedis() (or connect()) once.
  */
@@ -40,6 +42,7 @@ export function createRedisClient(options: RedisClientOptions): Redis {
     connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     keepAlive: 10_000,
+    enableAutoPipelining: true,
     // disconnect() while reconnecting ends a socket that is already closed and then waits this
     // long for a 'close' that never comes; keep that short so a stopped process exits promptly.
     disconnectTimeout: 200,

@@ -57,16 +57,17 @@ export class StationCallConsumer {
   private async processBatch(batch: readonly ConsumedMessage[]): Promise<void> {
     const envelopes = batch.map((message) => JSON.parse(message.value) as StationCallEnvelope);
     const outcomes = await this.guard(() => this.outcomesOf(envelopes));
-    for (const [index, envelope] of envelopes.entries()) {
+    // All replies at once (the Redis client pipelines them): a boot storm's batch is hundreds.
+    const replies = envelopes.map(async (envelope, index) => {
       const outcome = outcomes[index];
-      if (outcome && envelope.replyMode === 'reply') {
-        const reply: PodMessage = { type: 'call-reply', connectionId: envelope.connectionId, messageId: envelope.messageId, outcome };
-        // At most once: if the pod is gone the station never sees this answer and sends again.
-        await this.channel.send(envelope.podId, JSON.stringify(reply)).catch((error: unknown) => {
-          this.logger.warn('could not return a reply to its gateway', { podId: envelope.podId, stationId: envelope.stationId, error });
-        });
-      }
-    }
+      if (!outcome || envelope.replyMode !== 'reply') return;
+      const reply: PodMessage = { type: 'call-reply', connectionId: envelope.connectionId, messageId: envelope.messageId, outcome };
+      // At most once: if the pod is gone the station never sees this answer and sends again.
+      await this.channel.send(envelope.podId, JSON.stringify(reply)).catch((error: unknown) => {
+        this.logger.warn('could not return a reply to its gateway', { podId: envelope.podId, stationId: envelope.stationId, error });
+      });
+    });
+    await Promise.all(replies);
   }
 
   /** Outcomes in envelope order; undefined where this service neither owns nor answers the call. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { envOptional, envString, type Env } from '@evcsms/config';
-import { findStationCredential, openDatabase } from '@evcsms/data-access';
+import { openDatabase, StationCredentialLoader } from '@evcsms/data-access';
 import { startEmbeddedPostgres } from '@evcsms/embedded-postgres';
 import type { StationCredentialStore } from '@evcsms/gateway';
 import type { Logger } from '@evcsms/logging';
@@ -42,5 +42,6 @@ export async function databaseFromEnv(env: Env, logger: Logger, applicationName:
 }
 
 export function databaseCredentialStore(dataSource: DataSource): StationCredentialStore {
-  return { find: (stationId) => findStationCredential(dataSource, stationId) };
+  const loader = new StationCredentialLoader(dataSource);
+  return { find: (stationId) => loader.find(stationId) };
 }

@@ -3,7 +3,7 @@ import { TOPICS, type StationPresenceEnvelope } from '@evcsms/contracts';
 import type { Logger } from '@evcsms/logging';
 import type { PodChannel } from '@evcsms/registry';
 import { StationCallConsumer } from '@evcsms/routing';
-import { createPresenceProcessor, OutboxRelay, SessionsProcessors, type SessionsOptions } from '@evcsms/sessions';
+import { createPresenceBatchProcessor, createPresenceProcessor, OutboxRelay, SessionsProcessors, type SessionsOptions } from '@evcsms/sessions';
 import { isTransientDatabaseError, type DataSource } from '@evcsms/data-access';
 
 export const SESSIONS_GROUP = 'sessions';
@@ -46,15 +46,22 @@ export class SessionsNode {
 
   async start(): Promise<void> {
     const processPresence = createPresenceProcessor(this.dataSource, { logger: this.logger });
+    const processPresenceBatch = createPresenceBatchProcessor(this.dataSource, { logger: this.logger });
+    const waitForDatabase = (error: unknown): never => {
+      if (isTransientDatabaseError(error)) throw new RetryableError('presence waits for the database', { cause: error });
+      throw error;
+    };
     this.presence = await this.bus.subscribe({ groupId: SESSIONS_PRESENCE_GROUP, topics: [TOPICS.stationPresence], fromBeginning: true }, async (batch) => {
-      for (const message of batch) {
-        try {
-          await processPresence(JSON.parse(message.value) as StationPresenceEnvelope);
-        } catch (error) {
-          if (isTransientDatabaseError(error)) throw new RetryableError('presence waits for the database', { cause: error });
-          throw error;
-        }
+      const envelopes = batch.map((message) => JSON.parse(message.value) as StationPresenceEnvelope);
+      try {
+        // The whole batch in one transaction: a reconnect storm is thousands of these.
+        await processPresenceBatch(envelopes);
+        return;
+      } catch (error) {
+        if (isTransientDatabaseError(error)) waitForDatabase(error);
+        this.logger.warn('presence batch failed; applying its events one by one', { events: envelopes.length, error });
       }
+      for (const envelope of envelopes) await processPresence(envelope).catch(waitForDatabase);
     });
     await this.consumer.start();
     this.relay.start();

@@ -5,7 +5,9 @@ export {
   SessionsProcessors,
   createSessionsProcessors,
   createPresenceProcessor,
+  createPresenceBatchProcessor,
   type StationPresenceProcessor,
+  type StationPresenceBatchProcessor,
 } from './sessions.processors';
 export { resolveOptions, type SessionsOptions, type ResolvedSessionsOptions, type RegistrationStatus } from './sessions.options';
 export { SESSIONS_TOPICS, type SessionsTopic } from './sessions.topics';

@@ -1,9 +1,11 @@
+import type { StationCallEnvelope } from '@evcsms/contracts';
+import type { InboundCallOutcome } from '@evcsms/gateway';
 import { InProcessBus, silentBusLog, type ConsumedMessage, type MessageBus } from '@evcsms/bus';
 import { createTestDatabase, type TestDatabase } from '@evcsms/testing';
 import { ordinarySession16 } from '../test/charging-stories';
-import { SessionsHarness } from '../test/sessions.harness';
-import { at, Charger16 } from '../test/station-call.factory';
-import { OutboxRelay, SESSIONS_TOPICS } from '.';
+import { countingStatements, SessionsHarness } from '../test/sessions.harness';
+import { at, Charger16, Station201 } from '../test/station-call.factory';
+import { createPresenceBatchProcessor, OutboxRelay, SessionsProcessors, SESSIONS_TOPICS } from '.';
 
 async function eventually(predicate: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -11,6 +13,19 @@ async function eventually(predicate: () => boolean, what: string): Promise<void>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Rows and answers with what differs between two stations' copies taken out (ids, names, clocks of the database). */
+function comparable(value: unknown, stationId: string): unknown {
+  const text = JSON.stringify(value, (key, field: unknown) => (['id', 'created_at', 'updated_at', 'eventId', 'transaction_id', 'ocpp_transaction_id', 'sessionId', 'transactionId'].includes(key) ? undefined : field));
+  return JSON.parse(text.split(stationId).join('<station>')) as unknown;
+}
+
+/** Round robin over the stations' message lists, as one partition interleaves its stations. */
+function interleave(lists: ReadonlyArray<readonly StationCallEnvelope[]>): StationCallEnvelope[] {
+  const out: StationCallEnvelope[] = [];
+  for (let i = 0; lists.some((list) => i < list.length); i += 1) for (const list of lists) if (i < list.length) out.push(list[i]!);
+  return out;
 }
 
 describe('presence, outbox and batches, on PostgreSQL', () => {
@@ -86,6 +101,54 @@ describe('presence, outbox and batches, on PostgreSQL', () => {
         ['connection', true],
         ['connection', false],
       ]);
+    });
+    it('applies a whole batch of many stations\' events in one go as one by one would', async () => {
+      const story = (prefix: string) => {
+        const flapping = new Charger16(`${prefix}-FLAP`);
+        const late = new Charger16(`${prefix}-LATE`);
+        const stranger = new Charger16(`${prefix}-UNKNOWN`);
+        const first = flapping.online(at(0), 'c1');
+        flapping.reconnect('c2', 'pod-b');
+        return {
+          known: [flapping.stationId, late.stationId],
+          unknown: stranger.stationId,
+          events: [
+            first,
+            late.online(at(10), 'l2'),
+            stranger.online(at(0)),
+            flapping.online(at(5), 'c2'),
+            flapping.offline(at(6), 'c1', 'timeout'),
+            late.online(at(1), 'l1'),
+            flapping.activity(at(7)),
+            late.activity(at(3)),
+            late.offline(at(12), 'l2'),
+          ],
+        };
+      };
+      const presenceRow = async (id: string) => {
+        const { online, connection_id, gateway_pod, presence_at, offline_reason, protocol, last_seen_at } = (await h.station(id)) ?? {};
+        return { online, connection_id, gateway_pod, presence_at, offline_reason, protocol, last_seen_at };
+      };
+      const kinds = async (id: string) => (await h.events(id)).map((event) => [event['online'], event['connectionId'], event['reason']]);
+
+      const single = story('P1');
+      const batched = story('PB');
+      for (const id of [...single.known, ...batched.known]) await h.addStation(id);
+      for (const event of single.events) await h.presenceEvent(event);
+      const processBatch = createPresenceBatchProcessor(h.db);
+      await processBatch(batched.events);
+
+      for (const [i, id] of batched.known.entries()) {
+        expect(await presenceRow(id)).toEqual(await presenceRow(single.known[i]!));
+        expect(await kinds(id)).toEqual(await kinds(single.known[i]!));
+      }
+      expect(await presenceRow(batched.known[0]!)).toMatchObject({ online: true, connection_id: 'c2', gateway_pod: 'pod-b', last_seen_at: new Date(at(7)) });
+      expect(await presenceRow(batched.known[1]!)).toMatchObject({ online: false, connection_id: 'l2', offline_reason: 'closed-by-station' });
+      expect(await h.station(batched.unknown)).toBeUndefined();
+
+      const before = await Promise.all(batched.known.map((id) => h.snapshot(id)));
+      await processBatch(batched.events);
+      expect(await Promise.all(batched.known.map((id) => h.snapshot(id)))).toEqual(before);
     });
   });
 
@@ -267,6 +330,79 @@ describe('presence, outbox and batches, on PostgreSQL', () => {
       ]);
       expect(outcomes).toEqual([{ result: {} }, { error: expect.objectContaining({ kind: 'TypeConstraintViolation' }) }, { result: {} }]);
       expect(await h.count('connector_status_events', 'CP-BATCH-BAD')).toBe(2);
+    });
+
+    describe('in waves: a boot storm written set-based, as one by one would write it', () => {
+      /** Stations of every kind a storm brings, each with what it sends after power returns. */
+      async function fleet(prefix: string): Promise<{ ids: string[]; messages: StationCallEnvelope[][] }> {
+        const unknown16 = new Charger16(`${prefix}-NEW16`);
+        const unknown201 = new Station201(`${prefix}-NEW201`);
+        const pending = new Charger16(`${prefix}-PENDING`);
+        await h.addStation(pending.stationId, 'Pending', null);
+        const known = new Charger16(`${prefix}-KNOWN`);
+        await h.addStation(known.stationId, 'Accepted', 120);
+        // It was charging when the power went: the session it will never stop is closed by Available.
+        await h.send(known.boot());
+        await h.send(known.start({ connectorId: 1, idTag: 'STORM-TAG', meterStart: 1000, timestamp: at(1) }));
+        return {
+          ids: [unknown16, unknown201, pending, known].map((station) => station.stationId),
+          messages: [
+            [unknown16.boot(), unknown16.status(0, 'Available', at(10)), unknown16.status(1, 'Available', at(10)), unknown16.status(2, 'Preparing', at(10))],
+            [unknown201.boot(), unknown201.status(1, 1, 'Available', at(10)), unknown201.status(2, 1, 'Occupied', at(10))],
+            [pending.boot(), pending.status(1, 'Available', at(10))],
+            [known.boot(), known.status(1, 'Available', at(10)), known.status(2, 'Unavailable', at(10)), known.status(1, 'Available', at(10))],
+          ],
+        };
+      }
+
+      it('gives every station the answers and rows it gets one message at a time, in a few statements, and redelivery changes nothing', async () => {
+        const single = await fleet('ONE');
+        const singleOutcomes: InboundCallOutcome[][] = [];
+        for (const messages of single.messages) {
+          const outcomes: InboundCallOutcome[] = [];
+          for (const message of messages) outcomes.push(await h.deliver(message));
+          singleOutcomes.push(outcomes);
+        }
+
+        const batched = await fleet('MANY');
+        const counting = countingStatements(h.db);
+        const service = new SessionsProcessors(counting.dataSource, { unknownStationBootPolicy: 'Accepted', logger: h.logger });
+        const batch = interleave(batched.messages);
+        const outcomes = await service.processBatch(batch);
+        const byStation = batched.ids.map((id) => outcomes.filter((_, index) => batch[index]!.stationId === id));
+
+        for (const [i, id] of batched.ids.entries()) {
+          expect(comparable(byStation[i], id)).toEqual(comparable(singleOutcomes[i], single.ids[i]!));
+          expect(comparable(await h.snapshot(id), id)).toEqual(comparable(await h.snapshot(single.ids[i]!), single.ids[i]!));
+        }
+        expect(byStation[0]![0]).toEqual({ result: expect.objectContaining({ status: 'Accepted' }) });
+        expect(byStation[2]![0]).toEqual({ result: expect.objectContaining({ status: 'Pending' }) });
+        expect((await h.sessions(batched.ids[3]!))[0]).toMatchObject({ status: 'completed', flags: expect.arrayContaining(['closed-without-stop']) });
+
+        // 13 messages of 4 stations in 4 waves: a few statements per wave, not a few per message.
+        const statements = counting.statements.length;
+        expect(statements).toBeLessThan(batch.length * 2);
+
+        const before = await Promise.all(batched.ids.map((id) => h.snapshot(id)));
+        expect(await service.processBatch(batch)).toEqual(outcomes);
+        expect(await Promise.all(batched.ids.map((id) => h.snapshot(id)))).toEqual(before);
+      });
+
+      it('writes a storm of many stations with a number of statements that does not grow with the stations', async () => {
+        const counting = countingStatements(h.db);
+        const service = new SessionsProcessors(counting.dataSource, { unknownStationBootPolicy: 'Accepted', logger: h.logger });
+        const storm = async (count: number): Promise<number> => {
+          const stations = Array.from({ length: count }, (_, i) => new Charger16(`STORM-${count}-${i}`));
+          counting.statements.length = 0;
+          const outcomes = await service.processBatch(interleave(stations.map((cp) => [cp.boot(), cp.status(1, 'Available', at(0)), cp.status(2, 'Available', at(0))])));
+          expect(outcomes.filter((outcome) => 'result' in outcome && outcome.result['status'] === 'Accepted')).toHaveLength(count);
+          return counting.statements.length;
+        };
+        const few = await storm(5);
+        const many = await storm(200);
+        expect(many).toBe(few);
+        expect(Number((await h.db.query(`SELECT count(*) AS n FROM connectors WHERE station_id LIKE 'STORM-200-%'`))[0].n)).toBe(400);
+      });
     });
   });
 });

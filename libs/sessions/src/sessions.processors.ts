@@ -8,13 +8,16 @@ import { ocpp201Authorization } from './authorization/authorization.ocpp201.mapp
 import { AuthorizeUseCase } from './authorization/authorize.usecase';
 import { ocpp16Availability } from './availability/availability.ocpp16.mapper';
 import { ocpp201Availability } from './availability/availability.ocpp201.mapper';
+import type { StatusNotificationCommand } from './availability/status-notification.command';
 import { StatusNotificationUseCase } from './availability/status-notification.usecase';
 import { dataTransferCommand } from './data-transfer/data-transfer.mapper';
 import { DataTransferUseCase } from './data-transfer/data-transfer.usecase';
 import { InvalidPayloadError } from './domain/invalid-payload.error';
 import type { SessionsDataSource } from './infrastructure/database.port';
+import { planWaves } from './infrastructure/batch-plan';
 import { GroupCommit } from './infrastructure/group-commit';
 import { inTransaction, type UnitOfWork } from './infrastructure/unit-of-work';
+import type { BootNotificationCommand, BootNotificationResult } from './provisioning/boot-notification.command';
 import { BootNotificationUseCase } from './provisioning/boot-notification.usecase';
 import { ocpp16Provisioning } from './provisioning/provisioning.ocpp16.mapper';
 import { ocpp201Provisioning } from './provisioning/provisioning.ocpp201.mapper';
@@ -34,13 +37,24 @@ type Response = Record<string, unknown>;
 /** Reads the payload into a command (may throw InvalidPayloadError, before any database work)... */
 type Decode = (envelope: StationCallEnvelope) => Work;
 /**
- * ...then does the work in the message's unit of work and builds the response. MeterValues work
- * also exposes its command, so a batch can store a run of them together.
+ * The work of the messages a batch writes set-based: one statement for all the stations of a
+ * wave (see planWaves) instead of a few per message.
  */
-type Work = ((uow: UnitOfWork) => Promise<Response>) & { readonly meterValues?: MeterValuesCommand };
+type Bulk =
+  | { readonly kind: 'MeterValues'; readonly command: MeterValuesCommand }
+  | { readonly kind: 'BootNotification'; readonly command: BootNotificationCommand; readonly respond: (result: BootNotificationResult) => Response }
+  | { readonly kind: 'StatusNotification'; readonly command: StatusNotificationCommand };
+type BatchKind = Bulk['kind'] | 'one-by-one';
+/**
+ * ...then does the work in the message's unit of work and builds the response. Work that can be
+ * written set-based also exposes its command (`bulk`), so a batch can store many together.
+ */
+type Work = ((uow: UnitOfWork) => Promise<Response>) & { readonly bulk?: Bulk };
 type ActionHandlers = Readonly<Partial<Record<OcppVersion, Decode>>>;
 
 const asResponse = <T extends object>(payload: T): Response => payload as unknown as Response;
+const withBulk = (work: (uow: UnitOfWork) => Promise<Response>, bulk: Bulk): Work => Object.assign(work, { bulk });
+const REPEATABLE_IN_A_WAVE: ReadonlySet<BatchKind> = new Set<BatchKind>(['MeterValues']);
 
 /**
  * The sessions service's processors for station CALLs, both protocol versions, keyed by action.
@@ -51,6 +65,8 @@ export class SessionsProcessors {
   private readonly handlers: ReadonlyMap<string, ActionHandlers>;
   private readonly logger: Logger;
   private readonly meterValues: MeterValuesUseCase;
+  private readonly boot: BootNotificationUseCase;
+  private readonly status: StatusNotificationUseCase;
   private readonly groupCommit = new GroupCommit<StationCallEnvelope, InboundCallOutcome>((envelopes) => this.writeBatch(envelopes));
 
   constructor(
@@ -59,8 +75,8 @@ export class SessionsProcessors {
   ) {
     const resolved = resolveOptions(options);
     const logger = (this.logger = resolved.logger);
-    const boot = new BootNotificationUseCase(resolved);
-    const status = new StatusNotificationUseCase();
+    const boot = (this.boot = new BootNotificationUseCase(resolved));
+    const status = (this.status = new StatusNotificationUseCase());
     const authorize = new AuthorizeUseCase();
     const start = new StartTransactionUseCase();
     const stop = new StopTransactionUseCase(logger);
@@ -76,11 +92,13 @@ export class SessionsProcessors {
         {
           'ocpp1.6': (envelope) => {
             const command = ocpp16Provisioning.bootNotification(envelope);
-            return async (uow) => asResponse(ocpp16Provisioning.bootNotificationResponse(await boot.execute(uow, command)));
+            const respond = (result: BootNotificationResult): Response => asResponse(ocpp16Provisioning.bootNotificationResponse(result));
+            return withBulk(async (uow) => respond(await boot.execute(uow, command)), { kind: 'BootNotification', command, respond });
           },
           'ocpp2.0.1': (envelope) => {
             const command = ocpp201Provisioning.bootNotification(envelope);
-            return async (uow) => asResponse(ocpp201Provisioning.bootNotificationResponse(await boot.execute(uow, command)));
+            const respond = (result: BootNotificationResult): Response => asResponse(ocpp201Provisioning.bootNotificationResponse(result));
+            return withBulk(async (uow) => respond(await boot.execute(uow, command)), { kind: 'BootNotification', command, respond });
           },
         },
       ],
@@ -89,11 +107,11 @@ export class SessionsProcessors {
         {
           'ocpp1.6': (envelope) => {
             const command = ocpp16Availability.statusNotification(envelope);
-            return async (uow) => status.execute(uow, command).then(empty);
+            return withBulk(async (uow) => status.execute(uow, command).then(empty), { kind: 'StatusNotification', command });
           },
           'ocpp2.0.1': (envelope) => {
             const command = ocpp201Availability.statusNotification(envelope);
-            return async (uow) => status.execute(uow, command).then(empty);
+            return withBulk(async (uow) => status.execute(uow, command).then(empty), { kind: 'StatusNotification', command });
           },
         },
       ],
@@ -133,11 +151,11 @@ export class SessionsProcessors {
         {
           'ocpp1.6': (envelope) => {
             const command = ocpp16Transactions.meterValues(envelope, logger);
-            return Object.assign(async (uow: UnitOfWork) => meterValues.execute(uow, command).then(empty), { meterValues: command });
+            return withBulk(async (uow) => meterValues.execute(uow, command).then(empty), { kind: 'MeterValues', command });
           },
           'ocpp2.0.1': (envelope) => {
             const command = ocpp201Transactions.meterValues(envelope, logger);
-            return Object.assign(async (uow: UnitOfWork) => meterValues.execute(uow, command).then(empty), { meterValues: command });
+            return withBulk(async (uow) => meterValues.execute(uow, command).then(empty), { kind: 'MeterValues', command });
           },
         },
       ],
@@ -203,40 +221,65 @@ export class SessionsProcessors {
   }
 
   /**
-   * Several messages (one or more partitions' batches, each in order) in one transaction: one commit instead of
-   * many, and each run of consecutive MeterValues stored together (one lock, one INSERT, one
-   * UPDATE for the run; energy does not depend on the order of readings, and nothing else comes
-   * between them). Outcomes are in the same order. If anything fails the transaction is rolled
-   * back and the messages are processed one by one, so one bad message costs only its own outcome.
+   * Several messages (one or more partitions' batches, each in order) in one transaction: one
+   * commit instead of many, and the messages planned into waves (planWaves: only each station's
+   * own messages keep their order) so that each wave writes its boots, its statuses and its meter
+   * values set-based, a few statements for all of them. A run of one station's MeterValues is
+   * counted together (energy does not depend on the order of readings). Outcomes are in the same
+   * order as the envelopes. If anything fails the transaction is rolled back and the messages are
+   * processed one by one, so one bad message costs only its own outcome.
    */
   private async writeBatch(envelopes: readonly StationCallEnvelope[]): Promise<InboundCallOutcome[]> {
     const decoded = envelopes.map((envelope) => this.decode(envelope));
+    const outcomes: Array<InboundCallOutcome | undefined> = decoded.map((item) => ('error' in item ? item : undefined));
+    const works: Array<{ stationId: string; kind: BatchKind; work: Work }> = [];
+    const positions: number[] = [];
+    for (const [index, item] of decoded.entries()) {
+      if (!('work' in item)) continue;
+      works.push({ stationId: envelopes[index]!.stationId, kind: item.work.bulk?.kind ?? 'one-by-one', work: item.work });
+      positions.push(index);
+    }
+    const plan = planWaves(works, REPEATABLE_IN_A_WAVE);
     try {
       return await inTransaction(this.dataSource, async (uow) => {
-        const outcomes: InboundCallOutcome[] = [];
-        let run: MeterValuesCommand[] = [];
-        const flushRun = async (): Promise<void> => {
-          if (run.length === 0) return;
-          await this.meterValues.executeMany(uow, run);
-          for (let i = 0; i < run.length; i += 1) outcomes.push({ result: {} });
-          run = [];
-        };
-        for (const item of decoded) {
-          if ('work' in item && item.work.meterValues) {
-            run.push(item.work.meterValues);
-            continue;
+        const written = [...outcomes];
+        for (const wave of plan) {
+          for (const group of wave) {
+            const results = await this.writeGroup(uow, group.kind, group.indexes.map((index) => works[index]!.work));
+            for (const [i, index] of group.indexes.entries()) written[positions[index]!] = { result: results[i]! };
           }
-          await flushRun();
-          outcomes.push('error' in item ? item : { result: await item.work(uow) });
         }
-        await flushRun();
-        return outcomes;
+        return written.map((outcome) => outcome!);
       });
     } catch (error) {
       this.logger.warn('batch failed; processing its messages one by one', { messages: envelopes.length, error });
-      const outcomes: InboundCallOutcome[] = [];
-      for (const envelope of envelopes) outcomes.push(await this.process(envelope));
-      return outcomes;
+      const oneByOne: InboundCallOutcome[] = [];
+      for (const envelope of envelopes) oneByOne.push(await this.process(envelope));
+      return oneByOne;
+    }
+  }
+
+  /** One kind of work of one wave: set-based where it can be, else one message after the other. */
+  private async writeGroup(uow: UnitOfWork, kind: BatchKind, works: readonly Work[]): Promise<Response[]> {
+    // Every work of a group has the group's kind (planWaves groups by kind).
+    const commands = <K extends Bulk['kind']>(_kind: K): Array<Extract<Bulk, { kind: K }>> => works.map((work) => work.bulk as Extract<Bulk, { kind: K }>);
+    switch (kind) {
+      case 'MeterValues':
+        await this.meterValues.executeMany(uow, commands('MeterValues').map((bulk) => bulk.command));
+        return works.map(() => ({}));
+      case 'StatusNotification':
+        await this.status.executeMany(uow, commands('StatusNotification').map((bulk) => bulk.command));
+        return works.map(() => ({}));
+      case 'BootNotification': {
+        const boots = commands('BootNotification');
+        const results = await this.boot.executeMany(uow, boots.map((bulk) => bulk.command));
+        return boots.map((bulk, i) => bulk.respond(results[i]!));
+      }
+      case 'one-by-one': {
+        const responses: Response[] = [];
+        for (const work of works) responses.push(await work(uow));
+        return responses;
+      }
     }
   }
 
@@ -262,8 +305,16 @@ export function createSessionsProcessors(dataSource: SessionsDataSource, options
 
 export type StationPresenceProcessor = (envelope: StationPresenceEnvelope) => Promise<void>;
 
+export type StationPresenceBatchProcessor = (envelopes: readonly StationPresenceEnvelope[]) => Promise<void>;
+
 /** For TOPICS.stationPresence: online / offline / activity, each in its own transaction. */
 export function createPresenceProcessor(dataSource: SessionsDataSource, options: { readonly logger?: Logger } = {}): StationPresenceProcessor {
   const useCase = new StationPresenceUseCase(options.logger ?? silentLogger);
   return (envelope) => inTransaction(dataSource, (uow) => useCase.execute(uow, envelope));
+}
+
+/** The same for a whole batch in one transaction and a few statements (a reconnect storm). */
+export function createPresenceBatchProcessor(dataSource: SessionsDataSource, options: { readonly logger?: Logger } = {}): StationPresenceBatchProcessor {
+  const useCase = new StationPresenceUseCase(options.logger ?? silentLogger);
+  return (envelopes) => inTransaction(dataSource, (uow) => useCase.executeMany(uow, envelopes));
 }

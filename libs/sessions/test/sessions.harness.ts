@@ -51,6 +51,30 @@ export function slowedAt(db: SessionsDataSource, pattern: RegExp, delayMs: numbe
   };
 }
 
+/** The same database, recording the text of every statement run through it (transaction control included). */
+export function countingStatements(db: SessionsDataSource): { readonly dataSource: SessionsDataSource; readonly statements: string[] } {
+  const statements: string[] = [];
+  const dataSource: SessionsDataSource = {
+    createQueryRunner: () => {
+      const runner = db.createQueryRunner();
+      const query = runner.query.bind(runner);
+      const wrap = <A extends unknown[]>(name: string, call: (...args: A) => Promise<void>) => (...args: A) => {
+        statements.push(name);
+        return call(...args);
+      };
+      return Object.assign(runner, {
+        startTransaction: wrap('BEGIN', runner.startTransaction.bind(runner)),
+        commitTransaction: wrap('COMMIT', runner.commitTransaction.bind(runner)),
+        query: async (sql: string, parameters: unknown[] | undefined, structured: true) => {
+          statements.push(sql);
+          return query(sql, parameters, structured);
+        },
+      });
+    },
+  };
+  return { dataSource, statements };
+}
+
 export interface SessionRow {
   id: string;
   station_id: string;

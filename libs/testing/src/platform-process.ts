@@ -16,10 +16,10 @@ export interface RunningProcess {
 
 /**
  * Starts one of the platform's processes from source, as an operator would, and waits for its
- * `{"ready":true,...}` line.
+ * `{"ready":true,...}` line. `nodeArgs` go to node itself (`--cpu-prof`, which NODE_OPTIONS refuses).
  */
-export async function startProcess(entry: string, env: Record<string, string>, timeoutMs = 60_000): Promise<RunningProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, entry)], {
+export async function startProcess(entry: string, env: Record<string, string>, timeoutMs = 60_000, nodeArgs: readonly string[] = []): Promise<RunningProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(ROOT, entry)], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

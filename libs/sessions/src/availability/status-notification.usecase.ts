@@ -1,8 +1,11 @@
 import { StationRepository } from '../provisioning/station.repository';
 import type { UnitOfWork } from '../infrastructure/unit-of-work';
 import { closeUnstoppedSessions } from '../transactions/unstopped-sessions';
-import { ConnectorRepository } from './connector.repository';
+import { ConnectorRepository, connectorKeyOf } from './connector.repository';
 import type { StatusNotificationCommand } from './status-notification.command';
+
+/** 1.6 statuses after which a session the station never stopped is over (see closeWhatTheStationForgot). */
+const CLOSING_STATUSES = new Set(['Available', 'Unavailable', 'Faulted']);
 
 /**
  * Records a connector's status (current + history) and, for 1.6, closes a session the station
@@ -11,13 +14,25 @@ import type { StatusNotificationCommand } from './status-notification.command';
  */
 export class StatusNotificationUseCase {
   async execute(uow: UnitOfWork, command: StatusNotificationCommand): Promise<void> {
+    await this.executeMany(uow, [command]);
+  }
+
+  /**
+   * Many connectors' statuses in a few statements whatever their number (after a boot storm every
+   * station reports each connector). At most one command per connector.
+   */
+  async executeMany(uow: UnitOfWork, commands: readonly StatusNotificationCommand[]): Promise<void> {
     const connectors = new ConnectorRepository(uow.sql);
-    const before = await connectors.lock(command.stationId, command.evseId, command.connectorId);
-    const written = await connectors.upsert(command);
-    await connectors.append(command);
-    const changed =
-      written > 0 && (!before || before.status !== command.status || before.ocppStatus !== command.ocppStatus || before.errorCode !== command.errorCode);
-    if (changed) {
+    const before = await connectors.lockMany(commands);
+    const written = await connectors.upsertMany(commands);
+    await connectors.appendMany(commands);
+    for (const command of commands) {
+      const key = connectorKeyOf(command);
+      const previous = before.get(key);
+      const changed =
+        written.has(key) &&
+        (!previous || previous.status !== command.status || previous.ocppStatus !== command.ocppStatus || previous.errorCode !== command.errorCode);
+      if (!changed) continue;
       uow.emit({
         type: 'station-status-changed',
         scope: 'connector',
@@ -31,7 +46,11 @@ export class StatusNotificationUseCase {
         at: command.at.toISOString(),
       });
     }
-    if (command.protocol === 'ocpp1.6' && command.evseId > 0) await this.closeWhatTheStationForgot(uow, command);
+    const closing = commands.filter((command) => command.protocol === 'ocpp1.6' && command.evseId > 0 && CLOSING_STATUSES.has(command.ocppStatus));
+    if (closing.length === 0) return;
+    // Most connectors have no open session: one statement finds the few that need a look.
+    const open = await connectors.withActiveSessions(closing);
+    for (const command of closing) if (open.has(connectorKeyOf(command))) await this.closeWhatTheStationForgot(uow, command);
   }
 
   private async closeWhatTheStationForgot(uow: UnitOfWork, command: StatusNotificationCommand): Promise<void> {
@@ -44,7 +63,7 @@ export class StatusNotificationUseCase {
     };
     if (command.ocppStatus === 'Available') {
       await closeUnstoppedSessions(uow, query);
-    } else if (command.ocppStatus === 'Unavailable' || command.ocppStatus === 'Faulted') {
+    } else {
       const lastBootAt = await new StationRepository(uow.sql).lastBootAt(command.stationId);
       await closeUnstoppedSessions(uow, { ...query, startedBefore: lastBootAt });
     }

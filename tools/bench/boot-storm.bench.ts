@@ -10,13 +10,13 @@
  *
  * Flags: --stations 20000 --connectors 2 --mix 1.6:0.9,2.0.1:0.1 --modes on,off
  *   --deadline-s 300 --connect-concurrency 2000 --json <file> --cpu-prof <dir> (V8 profiles of the platform)
- *   --env KAFKA_LINGER_MS=5,... (environment of every platform process)
+ *   --env KAFKA_LINGER_MS=5,... (environment of every platform process) --partitions 8
  */
 import { writeFileSync } from 'node:fs';
 import { startDistributedPlatform } from './distributed-platform';
 import { readdirSync, readFileSync } from 'node:fs';
 import { clockTicksPerSecond, cpuTicks, fmt, fmtInt, flagInt, flagString, loadAverage, machine, markdownTable, parseFlags, sleep, spawnBench, type BenchChild } from './bench-lib';
-import { CpuMeter, coreBusyMs, pidsOfCommand } from './spine-lib';
+import { CpuMeter, coreBusyMs } from './spine-lib';
 
 const flags = parseFlags(process.argv.slice(2));
 const stationCount = flagInt(flags, 'stations', 20_000);
@@ -27,6 +27,7 @@ const deadlineS = flagInt(flags, 'deadline-s', 300);
 const connectConcurrency = flagInt(flags, 'connect-concurrency', 2000);
 const jsonFile = flags.get('json');
 const cpuProfileDir = flags.get('cpu-prof');
+const partitions = flagInt(flags, 'partitions', 8);
 /** --env K=V,K=V: environment for every platform process (KAFKA_LINGER_MS=5, ...). */
 const platformEnv = Object.fromEntries(flagString(flags, 'env', '').split(',').filter(Boolean).map((pair) => pair.split('=', 2) as [string, string]));
 const GATEWAYS = 2;
@@ -41,6 +42,13 @@ interface StormResult {
   acceptedAt: Record<string, number>;
   platformProcessesAlive: string;
   loadavg: string;
+  /** Calls the stations sent, and how many were answered with a CALLERROR or not at all. */
+  calls: number;
+  callErrors: number;
+  callTimeouts: number;
+  /** StatusNotifications stored, and stations with at least one connector status, at the end. */
+  statusEvents: number;
+  stationsWithAStatus: number;
   /** CPU seconds from the first connection until the end of the measurement, by component. */
   cpuS: Record<string, number>;
 }
@@ -80,6 +88,7 @@ async function storm(mode: 'on' | 'off'): Promise<StormResult> {
     gateways: GATEWAYS,
     ...(cpuProfileDir ? { cpuProfileDir } : {}),
     env: platformEnv,
+    partitions,
     gatewayEnv: mode === 'on' ? {} : { OCPP_MAX_UPGRADES_IN_FLIGHT: '1000000', OCPP_RECONNECT_LIMIT: '1000000', OCPP_QUARANTINE_MS: '0' },
   });
   const loads: BenchChild[] = [];
@@ -87,9 +96,7 @@ async function storm(mode: 'on' | 'off'): Promise<StormResult> {
     const meter = new CpuMeter(
       new Map<string, number | (() => readonly number[])>([
         ...[...platform.processes].map(([role, process]) => [role, process.child.pid!] as const),
-        ['postgres', () => pidsOfCommand('postgres')],
-        ['kafka mock', () => pidsOfCommand('kcat')],
-        ['redis', () => pidsOfCommand('redis-server')],
+        ...platform.servers,
       ]),
     );
     const cpuFrom = meter.snapshot();
@@ -122,13 +129,31 @@ async function storm(mode: 'on' | 'off'): Promise<StormResult> {
       if (allStatusesS === null && statusesComplete >= stationCount) allStatusesS = elapsedS;
       if (allAcceptedS !== null && allStatusesS !== null) break;
     }
+    const [statusRows] = await platform.query<{ events: string; stations: string }>(
+      `SELECT (SELECT count(*) FROM connector_status_events) AS events, (SELECT count(DISTINCT station_id) FROM connectors) AS stations`,
+    );
     const { cpuMs } = CpuMeter.delta(cpuFrom, meter.snapshot());
+    // Why stations were refused, from the gateways' own counters.
+    for (const [index, gateway] of platform.gateways.entries()) {
+      const metrics = await (await fetch(`http://127.0.0.1:${gateway.ready['httpPort'] as number}/metrics`)).text();
+      const interesting = metrics.split('\n').filter((line) => /^ocpp_gateway_(callerrors_total|rate_limited_total|disconnects_total|messages_total\{[^}]*outcome="(?!ok))/.test(line));
+      process.stderr.write(`boot-storm: gateway ${index} ${JSON.stringify(interesting)}\n`);
+    }
+    // What the stations saw: SIGINT ends a simulator early with its summary.
+    for (const load of loads) load.child.kill('SIGINT');
+    const summaries = await Promise.all(loads.map((load) => load.waitFor((event) => 'summary' in event, 30_000, 'simulator summary').then((event) => event['summary'] as Record<string, number>)));
+    const stationSide = (key: string): number => summaries.reduce((total, summary) => total + (summary[key] ?? 0), 0);
     const cpuS: Record<string, number> = {};
     for (const [role, ms] of cpuMs) cpuS[role.startsWith('gateway') ? 'gateways' : role] = (cpuS[role.startsWith('gateway') ? 'gateways' : role] ?? 0) + ms / 1000;
     // The simulators were started for the storm: their whole lifetime counts.
     cpuS['simulators'] = sumBy(pidsMatching(/simulate\.(cli|worker)/).map((pid) => cpuTicks(pid))) / clockTicksPerSecond();
     cpuS['machine'] = (sumBy(coreBusyMs().values()) - busyFrom) / 1000;
     return {
+      calls: stationSide('callsSent'),
+      callErrors: stationSide('callErrors'),
+      callTimeouts: stationSide('callTimeouts'),
+      statusEvents: Number(statusRows!.events),
+      stationsWithAStatus: Number(statusRows!.stations),
       cpuS,
       mode,
       accepted,
@@ -158,10 +183,10 @@ async function main(): Promise<void> {
   const lines = [
     `### Boot storm: ${fmtInt(stationCount)} stations (${mix}, ${connectors} connectors) at once, 2 gateway pods, distributed`,
     '',
-    `${info['date']}, ${info['node']}, nproc ${info['nproc']}, ${info['cpu']}, commit ${info['commit']}; connect concurrency ${connectConcurrency}`,
+    `${info['date']}, ${info['node']}, nproc ${info['nproc']}, ${info['cpu']}, commit ${info['commit']}; connect concurrency ${connectConcurrency}, ${partitions} partitions`,
     '',
     markdownTable(
-      ['admission control', 'all Accepted after', 'all statuses recorded after', 'Accepted after 10 / 30 / 60 s', 'Accepted at the end', 'statuses complete at the end', 'platform processes alive', 'CPU s: gateways / sessions / postgres / kafka mock / redis / simulators / machine', 'load avg'],
+      ['admission control', 'all Accepted after', 'all statuses recorded after', 'Accepted after 10 / 30 / 60 s', 'Accepted at the end', 'statuses complete at the end', 'station calls / errors / timeouts', 'platform processes alive', 'CPU s: gateways / sessions / postgres / kafka mock / redis / simulators / machine', 'load avg'],
       results.map((r) => [
         r.mode,
         seconds(r.allAcceptedS),
@@ -169,6 +194,7 @@ async function main(): Promise<void> {
         ['10s', '30s', '60s'].map((mark) => (r.acceptedAt[mark] === undefined ? '-' : fmtInt(r.acceptedAt[mark]))).join(' / '),
         fmtInt(r.accepted),
         fmtInt(r.statusesComplete),
+        `${fmtInt(r.calls)} / ${fmtInt(r.callErrors)} / ${fmtInt(r.callTimeouts)}`,
         r.platformProcessesAlive,
         ['gateways', 'sessions', 'postgres', 'kafka mock', 'redis', 'simulators', 'machine'].map((role) => fmt(r.cpuS[role] ?? NaN, 1)).join(' / '),
         r.loadavg,

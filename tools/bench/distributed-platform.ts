@@ -5,6 +5,7 @@
  * namespace and a fresh PostgreSQL database.
  */
 import { TOPICS } from '@evcsms/contracts';
+import { pidsOfCommand } from './spine-lib';
 import { createRedisNamespace, createTestDatabase, startKafkaMockCluster, startProcess, withAdminClient, withRedisClient, type RunningProcess } from '@evcsms/testing';
 
 export interface DistributedPlatformOptions {
@@ -16,30 +17,38 @@ export interface DistributedPlatformOptions {
   readonly withApi?: boolean;
   readonly withBilling?: boolean;
   readonly adminApiKey?: string;
+  /** Partitions of the station topics (default 8). */
+  readonly partitions?: number;
   /** Environment for every platform process on top of the defaults (KAFKA_LINGER_MS=5, ...). */
   readonly env?: Record<string, string>;
   /** Writes a V8 CPU profile of every platform process into this directory when it stops. */
   readonly cpuProfileDir?: string;
 }
 
-export interface DistributedPlatform {
-  readonly gateways: readonly RunningProcess[];
+/** What every fleet benchmark needs of a platform, whichever mode it runs in. */
+export interface BenchPlatform {
   /** Every platform process by role, for CPU and memory readings. */
   readonly processes: ReadonlyMap<string, RunningProcess>;
+  /** Pids of the servers the platform uses besides its own processes: pid, or every pid of a command name. */
+  readonly servers: ReadonlyMap<string, number | (() => readonly number[])>;
   readonly ocppUrls: readonly string[];
   readonly apiUrl?: string;
   /** Runs a query on the platform's database. */
   query<T extends Record<string, unknown>>(text: string, parameters?: unknown[]): Promise<T[]>;
-  /** Stations in the connection registry (Redis). */
-  registeredStations(): Promise<number>;
   /** How many of the processes are still the ones started. */
   alive(): number;
   stop(): Promise<void>;
 }
 
+export interface DistributedPlatform extends BenchPlatform {
+  readonly gateways: readonly RunningProcess[];
+  /** Stations in the connection registry (Redis). */
+  registeredStations(): Promise<number>;
+}
+
 export async function startDistributedPlatform(options: DistributedPlatformOptions): Promise<DistributedPlatform> {
   const [kafka, redis, database] = await Promise.all([
-    startKafkaMockCluster({ partitions: 8, topics: [TOPICS.stationCalls, TOPICS.stationPresence] }),
+    startKafkaMockCluster({ partitions: options.partitions ?? 8, topics: [TOPICS.stationCalls, TOPICS.stationPresence] }),
     createRedisNamespace(),
     createTestDatabase(),
   ]);
@@ -88,16 +97,25 @@ export async function startDistributedPlatform(options: DistributedPlatformOptio
     return {
       gateways,
       processes,
+      servers: new Map<string, number | (() => readonly number[])>([
+        ['postgres', () => pidsOfCommand('postgres')],
+        ['kafka mock', kafka.pid],
+        ['redis', () => pidsOfCommand('redis-server')],
+      ]),
       ocppUrls: gateways.map((gateway) => `ws://127.0.0.1:${gateway.ready['ocppPort'] as number}/ocpp`),
       ...(api ? { apiUrl: `http://127.0.0.1:${api.ready['httpPort'] as number}` } : {}),
       query: <T extends Record<string, unknown>>(text: string, parameters: unknown[] = []) =>
         withAdminClient(async (client) => (await client.query<T>(text, parameters)).rows, database.url),
       registeredStations: () => withRedisClient((client) => client.zcard(`${redis.prefix}reg:stations`), redis.url),
-      alive: () => [...processes.values()].filter((process) => process.child.exitCode === null && process.child.signalCode === null).length,
+      alive: () => aliveCount(processes.values()),
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+export function aliveCount(processes: Iterable<RunningProcess>): number {
+  return [...processes].filter((process) => process.child.exitCode === null && process.child.signalCode === null).length;
 }

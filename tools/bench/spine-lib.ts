@@ -71,12 +71,14 @@ export function pidOfCommand(comm: string): number | undefined {
 export class CpuMeter {
   /**
    * A name may stand for several processes, listed again at each snapshot (PostgreSQL's backends
-   * come and go with the pool): their CPU is summed over the processes alive at both ends.
+   * come and go with the pool): their CPU is summed over the processes alive at the end, counting
+   * the whole life of those born during the window (a backend that ended meanwhile is missed).
    */
   constructor(private readonly pids: ReadonlyMap<string, number | (() => readonly number[])>) {}
 
-  snapshot(): { at: number; ticks: Map<string, Map<number, number>> } {
+  snapshot(): { at: number; ticks: Map<string, Map<number, number>>; groups: Set<string> } {
     const ticks = new Map<string, Map<number, number>>();
+    const groups = new Set([...this.pids].filter(([, pid]) => typeof pid !== 'number').map(([name]) => name));
     for (const [name, pid] of this.pids) {
       const perPid = new Map<number, number>();
       for (const one of typeof pid === 'number' ? [pid] : pid()) {
@@ -88,7 +90,7 @@ export class CpuMeter {
       }
       ticks.set(name, perPid);
     }
-    return { at: performance.now(), ticks };
+    return { at: performance.now(), ticks, groups };
   }
 
   /** CPU milliseconds per process between two snapshots, and the wall milliseconds (NaN when a single process is gone). */
@@ -100,7 +102,7 @@ export class CpuMeter {
       let sum = 0;
       let matched = 0;
       for (const [pid, ticks] of perPid) {
-        const start = before.get(pid);
+        const start = before.get(pid) ?? (from.groups.has(name) ? 0 : undefined);
         if (start === undefined) continue;
         sum += ticks - start;
         matched++;

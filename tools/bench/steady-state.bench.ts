@@ -6,19 +6,26 @@
  *
  *   node -r @swc-node/register tools/bench/steady-state.bench.ts --stations 10000 --duration-s 180
  *
+ * --modes distributed,embedded runs the same load against each mode in turn: distributed as
+ * above, embedded the all-in-one process of `npm start` (in-process bus and registry) over PGlite.
+ *
  * Reported: the simulator's own summary (messages/s, call latency p50/p99 as the stations saw it,
- * sessions finished, errors), per platform process its CPU (% of a core over the run) and
- * resident memory at the end, and the latency of --commands TriggerMessage(Heartbeat) commands
- * sent one after another through POST /api/v1/stations/{id}/commands/trigger-message to random
- * connected stations while the load runs.
+ * sessions finished, errors), per process (the platform's and the servers it uses: PostgreSQL or
+ * PGlite, the Kafka mock, Redis) its CPU (% of a core over the run) and resident memory at the
+ * end, CPU per station message summed over all of them, and the latency of --commands
+ * TriggerMessage(Heartbeat) commands sent one after another through
+ * POST /api/v1/stations/{id}/commands/trigger-message to random connected stations while the load
+ * runs. Then the database: sessions completed once each, one CDR per completed session.
  *
  * Flags: --stations 10000 --duration-s 180 --commands 200 --mix 1.6:0.9,2.0.1:0.1 --connectors 2
- *   --idle 60-600 --session 600-2400 --meter-interval 30 --json <file>
+ *   --idle 60-600 --session 600-2400 --meter-interval 30 --modes distributed,embedded --json <file>
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { startDistributedPlatform } from './distributed-platform';
-import { clockTicksPerSecond, cpuTicks, fmt, fmtInt, flagInt, flagString, LatencyHistogram, loadAverage, machine, markdownTable, parseFlags, sleep, spawnBench, statusKiB, type BenchChild } from './bench-lib';
+import { startDistributedPlatform, type BenchPlatform } from './distributed-platform';
+import { startEmbeddedPlatform } from './embedded-platform';
+import { fmt, fmtInt, flagInt, flagString, LatencyHistogram, loadAverage, machine, markdownTable, parseFlags, sleep, spawnBench, statusKiB, type BenchChild } from './bench-lib';
+import { CpuMeter } from './spine-lib';
 
 const flags = parseFlags(process.argv.slice(2));
 const stationCount = flagInt(flags, 'stations', 10_000);
@@ -30,18 +37,40 @@ const idle = flagString(flags, 'idle', '60-600');
 const session = flagString(flags, 'session', '600-2400');
 const meterInterval = flagInt(flags, 'meter-interval', 30);
 const jsonFile = flags.get('json');
+const modes = flagString(flags, 'modes', 'distributed,embedded').split(',') as Mode[];
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 const GATEWAYS = 2;
+
+type Mode = 'distributed' | 'embedded';
+
+function startPlatform(mode: Mode): Promise<BenchPlatform> {
+  return mode === 'distributed'
+    ? startDistributedPlatform({ gateways: GATEWAYS, withApi: true, withBilling: true, adminApiKey: ADMIN_KEY })
+    : startEmbeddedPlatform({ adminApiKey: ADMIN_KEY });
+}
 
 async function main(): Promise<void> {
   const info = machine();
   process.stderr.write(`steady-state: ${JSON.stringify(info)}\n`);
-  const platform = await startDistributedPlatform({ gateways: GATEWAYS, withApi: true, withBilling: true, adminApiKey: ADMIN_KEY });
+  const results: SteadyResult[] = [];
+  for (const mode of modes) {
+    const result = await run(mode);
+    process.stderr.write(`steady-state: ${JSON.stringify(result)}\n`);
+    results.push(result);
+  }
+  print(info, results);
+  if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ machine: info, stationCount, durationS, results }, null, 2));
+}
+
+async function run(mode: Mode): Promise<SteadyResult> {
+  const platform = await startPlatform(mode);
   const loads: BenchChild[] = [];
   try {
     await priceEverySession(platform.apiUrl!);
-    const perGateway = Math.ceil(stationCount / GATEWAYS);
-    const ticksFrom = new Map([...platform.processes].map(([role, process]) => [role, cpuTicks(process.child.pid!)]));
+    const urls = platform.ocppUrls;
+    const perGateway = Math.ceil(stationCount / urls.length);
+    const meter = new CpuMeter(new Map<string, number | (() => readonly number[])>([...[...platform.processes].map(([role, process]) => [role, process.child.pid!] as const), ...platform.servers]));
+    const cpuFrom = meter.snapshot();
     const startedAt = performance.now();
     for (const [index, url] of platform.ocppUrls.entries()) {
       const count = Math.min(perGateway, stationCount - index * perGateway);
@@ -69,7 +98,7 @@ async function main(): Promise<void> {
     const commandLatency = new LatencyHistogram();
     const outcomes: Record<string, number> = {};
     for (let sent = 0; sent < commandCount; sent++) {
-      const gateway = sent % GATEWAYS;
+      const gateway = sent % urls.length;
       // The simulator names its stations <prefix><index, 6 digits>.
       const stationId = `STEADY-${gateway}-${String(Math.floor(Math.random() * Math.min(perGateway, 1000))).padStart(6, '0')}`;
       const before = performance.now();
@@ -86,9 +115,11 @@ async function main(): Promise<void> {
 
     const summaries = await Promise.all(loads.map((load) => load.waitFor((event) => 'summary' in event, (durationS + 120) * 1000, 'simulator summary')));
     const wallS = (performance.now() - startedAt) / 1000;
-    const perProcess = [...platform.processes].map(([role, process]) => {
-      const ticks = cpuTicks(process.child.pid!) - ticksFrom.get(role)!;
-      return { role, cpuPercent: (ticks / clockTicksPerSecond() / wallS) * 100, rssMiB: statusKiB(process.child.pid!, 'VmRSS') / 1024 };
+    const { cpuMs } = CpuMeter.delta(cpuFrom, meter.snapshot());
+    const pidOf = new Map([...[...platform.processes].map(([role, process]) => [role, process.child.pid!] as const), ...platform.servers]);
+    const perProcess = [...cpuMs].map(([role, ms]) => {
+      const pid = pidOf.get(role);
+      return { role, cpuPercent: (ms / 1000 / wallS) * 100, cpuMs: ms, rssMiB: typeof pid === 'number' ? statusKiB(pid, 'VmRSS') / 1024 : NaN };
     });
     // Billing consumes session events behind the sessions service: give it up to a minute.
     for (let waited = 0; waited < 60_000; waited += 1000) {
@@ -110,7 +141,8 @@ async function main(): Promise<void> {
     );
     const flags = await platform.query<{ flag: string; n: string }>(`SELECT unnest(flags) AS flag, count(*) AS n FROM transactions GROUP BY 1 ORDER BY 2 DESC`);
     process.stderr.write(`steady-state: session flags ${JSON.stringify(flags)}\n`);
-    const result = {
+    return {
+      mode,
       flags: Object.fromEntries(flags.map((row) => [row.flag, Number(row.n)])),
       summaries: summaries.map((event) => event['summary'] as Record<string, number>),
       perProcess,
@@ -126,8 +158,6 @@ async function main(): Promise<void> {
       alive: `${platform.alive()} / ${platform.processes.size}`,
       loadavg: loadAverage(),
     };
-    print(info, result);
-    if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ machine: info, stationCount, durationS, ...result }, null, 2));
   } finally {
     await Promise.all(loads.map((load) => load.stop()));
     await platform.stop();
@@ -150,46 +180,50 @@ async function priceEverySession(apiUrl: string): Promise<void> {
   await post('/tariff-assignments', { scope: 'default', tariffId: tariff['id'] });
 }
 
-function print(
-  info: Record<string, string>,
-  result: {
-    summaries: Array<Record<string, number>>;
-    perProcess: Array<{ role: string; cpuPercent: number; rssMiB: number }>;
-    commands: { outcomes: Record<string, number>; p50ms: number; p99ms: number; count: number };
-    database: { completed: number; active: number; cdrs: number; corrections: number; completedWithoutCdr: number; flagged: number };
-    alive: string;
-    loadavg: string;
-  },
-): void {
-  const sum = (key: string): number => result.summaries.reduce((total, summary) => total + (summary[key] ?? 0), 0);
-  const max = (key: string): number => Math.max(...result.summaries.map((summary) => summary[key] ?? 0));
+interface SteadyResult {
+  mode: Mode;
+  flags: Record<string, number>;
+  summaries: Array<Record<string, number>>;
+  perProcess: Array<{ role: string; cpuPercent: number; cpuMs: number; rssMiB: number }>;
+  commands: { outcomes: Record<string, number>; p50ms: number; p99ms: number; count: number };
+  database: { completed: number; active: number; cdrs: number; corrections: number; completedWithoutCdr: number; flagged: number };
+  alive: string;
+  loadavg: string;
+}
+
+function print(info: Record<string, string>, results: readonly SteadyResult[]): void {
   const lines = [
-    `### Steady state: ${fmtInt(stationCount)} stations (${mix}), ${durationS} s, distributed (2 gateway pods)`,
+    `### Steady state: ${fmtInt(stationCount)} stations (${mix}), ${durationS} s, ${results.map((result) => result.mode).join(' vs ')}`,
     '',
-    `${info['date']}, ${info['node']}, nproc ${info['nproc']}, ${info['cpu']}, commit ${info['commit']}; drivers idle ${idle} s, sessions ${session} s, meter values every ${meterInterval} s; load average at the end ${result.loadavg}`,
+    `${info['date']}, ${info['node']}, nproc ${info['nproc']}, ${info['cpu']}, commit ${info['commit']}; drivers idle ${idle} s, sessions ${session} s, meter values every ${meterInterval} s; load average at the end ${results.map((result) => result.loadavg).join(' / ')}`,
     '',
     markdownTable(
-      ['connected (peak)', 'accepted', 'msg/s (stations -> CSMS, avg)', 'call latency p50 / p99 (worst load process)', 'calls / errors / timeouts', 'sessions finished (simulator)', 'completed / active in the database (flagged)', 'CDRs / corrections / completed without CDR', 'commands 200 / other', 'command latency p50 / p99', 'processes alive'],
-      [
-        [
+      ['mode', 'connected (peak)', 'accepted', 'msg/s (stations -> CSMS, avg)', 'call latency p50 / p99 (worst load process)', 'calls / errors / timeouts', 'CPU per station message, all processes', 'sessions finished (simulator)', 'completed / active in the database (flagged)', 'CDRs / corrections / completed without CDR', 'commands 200 / other', 'command latency p50 / p99', 'processes alive'],
+      results.map((result) => {
+        const sum = (key: string): number => result.summaries.reduce((total, summary) => total + (summary[key] ?? 0), 0);
+        const max = (key: string): number => Math.max(...result.summaries.map((summary) => summary[key] ?? 0));
+        const cpuMs = result.perProcess.reduce((total, p) => total + (Number.isNaN(p.cpuMs) ? 0 : p.cpuMs), 0);
+        return [
+          result.mode,
           fmtInt(sum('connected')),
           fmtInt(sum('accepted')),
           fmtInt(sum('messagesPerS')),
           `${fmt(max('latencyP50Ms'), 1)} / ${fmt(max('latencyP99Ms'), 1)} ms`,
           `${fmtInt(sum('callsSent'))} / ${fmtInt(sum('callErrors'))} / ${fmtInt(sum('callTimeouts'))}`,
+          `${fmt((cpuMs * 1000) / Math.max(1, sum('callsSent')), 0)} us`,
           fmtInt(sum('sessionsFinished')),
           `${fmtInt(result.database.completed)} / ${fmtInt(result.database.active)} (${fmtInt(result.database.flagged)})`,
           `${fmtInt(result.database.cdrs)} / ${fmtInt(result.database.corrections)} / ${fmtInt(result.database.completedWithoutCdr)}`,
           `${result.commands.outcomes['200'] ?? 0} / ${Object.entries(result.commands.outcomes).filter(([status]) => status !== '200').map(([status, n]) => `${status}: ${n}`).join(', ') || '0'}`,
           `${fmt(result.commands.p50ms, 1)} / ${fmt(result.commands.p99ms, 1)} ms`,
           result.alive,
-        ],
-      ],
+        ];
+      }),
     ),
     '',
     markdownTable(
-      ['process', 'CPU (% of one core, over the run)', 'RSS at the end (MiB)'],
-      result.perProcess.map((p) => [p.role, fmt(p.cpuPercent, 0), fmt(p.rssMiB, 0)]),
+      ['mode', 'process', 'CPU (% of one core, over the run)', 'RSS at the end (MiB)'],
+      results.flatMap((result) => result.perProcess.map((p) => [result.mode, p.role, fmt(p.cpuPercent, 0), fmt(p.rssMiB, 0)])),
     ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

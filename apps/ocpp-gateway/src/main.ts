@@ -7,6 +7,8 @@ import { DEFAULT_LEASE_MS, GatewayNode } from '@evcsms/routing';
 import { announceReady, databaseCredentialStore, databaseFromEnv, runMain, spineFromEnv, stopOnSignals } from '@evcsms/runtime';
 import { NodeWsEngine, selectEngine } from '@evcsms/ws-engine';
 
+const GATEWAY_KAFKA_LINGER_MS = 50;
+
 /**
  * One gateway pod: `ws://:OCPP_PORT/ocpp/{id}` for stations, `:HTTP_PORT` for /healthz, /readyz,
  * /metrics. KAFKA_BROKERS and REDIS_URL connect it to the rest of the platform.
@@ -17,7 +19,11 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: logLevelFromEnv(env['LOG_LEVEL']), fields: { service: 'ocpp-gateway', podId: gatewayOptions.podId } });
   const metrics = createMetricsRegistry({ defaultLabels: { service: 'ocpp-gateway', pod: gatewayOptions.podId } });
   const selection = selectEngine(env['WS_ENGINE']);
-  const spine = await spineFromEnv(env, logger);
+  // The gateway is the platform's big producer: station messages wait up to 50 ms to share a
+  // produce request (unless KAFKA_LINGER_MS says otherwise). Bigger batches are what lets the
+  // consumers keep up in a storm (boot storm of 20,000: 40 s with 50 ms, 69 s with 20 ms,
+  // metastable retries with 2 ms; docs/benchmarks.md); 50 ms is nothing to a charger.
+  const spine = await spineFromEnv({ KAFKA_LINGER_MS: String(GATEWAY_KAFKA_LINGER_MS), ...env }, logger);
   // Credentials come from PostgreSQL (read-only, cached by the gateway). Without DATABASE_URL
   // only profile-0 stations (OCPP_ALLOW_PROFILE_0 with OCPP_UNKNOWN_STATIONS=accept) get in.
   const database = envOptional(env, 'DATABASE_URL') ? await databaseFromEnv(env, logger, 'evcsms-gateway') : undefined;

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const node = new SessionsNode(database.dataSource, spine.bus, spine.channel, logger, {
     heartbeatIntervalSec: envInt(env, 'HEARTBEAT_INTERVAL_SEC', 300, { min: 1 }),
     unknownStationBootPolicy: envEnum(env, 'UNKNOWN_STATION_BOOT_POLICY', ['Accepted', 'Pending', 'Rejected'] as const, 'Rejected'),
+    writeConcurrency: envInt(env, 'SESSIONS_WRITE_CONCURRENCY', 2, { min: 1, max: 16 }),
   });
   const app = await NestFactory.createApplicationContext(SessionsAppModule.forRoot(node), { logger: false, abortOnError: false });
   await app.init();

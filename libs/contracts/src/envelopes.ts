@@ -27,6 +27,11 @@ export interface StationCallEnvelope {
   /** ISO-8601, when the gateway received the frame. */
   readonly receivedAt: string;
   readonly replyMode: ReplyMode;
+  /**
+   * ISO-8601, for calls whose station waits for a decision: after this the gateway has already
+   * answered InternalError and the station will send again, so a service may skip the call.
+   */
+  readonly answerBy?: string;
   readonly payload: Record<string, unknown>;
 }
 

@@ -47,6 +47,7 @@ export class BusStationCallHandler implements StationCallHandler {
       connectionId: call.connectionId,
       receivedAt: call.receivedAt.toISOString(),
       replyMode,
+      ...(replyMode === 'reply' ? { answerBy: new Date(call.receivedAt.getTime() + this.options.replyTimeoutMs).toISOString() } : {}),
       payload: call.payload,
     };
     const reply =

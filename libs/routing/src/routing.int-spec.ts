@@ -3,7 +3,8 @@ import { DEFAULT_GATEWAY_OPTIONS, InMemoryCredentialStore } from '@evcsms/gatewa
 import { silentLogger } from '@evcsms/logging';
 import { createMetricsRegistry } from '@evcsms/metrics';
 import { InProcessConnectionRegistry, InProcessPendingCommandStore, InProcessPodChannel } from '@evcsms/registry';
-import { RawOcppClient } from '@evcsms/testing';
+import { RawOcppClient, waitFor } from '@evcsms/testing';
+import { DEFAULT_TENANT, ENVELOPE_VERSION, TOPICS, type StationCallEnvelope } from '@evcsms/contracts';
 import { selectEngine } from '@evcsms/ws-engine';
 import { describeRoutingScenarios } from '../test/routing-scenarios.suite';
 import { GatewayNode } from './gateway-node';
@@ -31,8 +32,12 @@ describe('embedded acknowledgement: answered only once processed', () => {
   let consumer: StationCallConsumer;
   let client: RawOcppClient;
   const processed: string[] = [];
+  const published: StationCallEnvelope[] = [];
 
   beforeAll(async () => {
+    await bus.subscribe({ groupId: 'observer', topics: [TOPICS.stationCalls] }, async (batch) => {
+      for (const message of batch) published.push(JSON.parse(message.value) as StationCallEnvelope);
+    });
     consumer = new StationCallConsumer(
       bus,
       channel,
@@ -99,5 +104,59 @@ describe('embedded acknowledgement: answered only once processed', () => {
   it('answers an unclaimed decision call with NotSupported instead of letting the station time out', async () => {
     const reply = await client.call('dt-1', 'DataTransfer', { vendorId: 'acme' }, 5_000);
     expect(reply).toEqual([4, 'dt-1', 'NotSupported', expect.stringContaining('DataTransfer'), {}]);
+    // The envelope says until when the station waits for its answer.
+    const envelope = published.find((candidate) => candidate.messageId === 'dt-1')!;
+    expect(Date.parse(envelope.answerBy!) - Date.parse(envelope.receivedAt)).toBe(5_000);
+  });
+});
+
+describe('overdue decision calls: a backlog does not feed itself', () => {
+  const bus = new InProcessBus();
+  const channel = new InProcessPodChannel();
+  const processed: string[] = [];
+  const replies: string[] = [];
+  let consumer: StationCallConsumer;
+
+  beforeAll(async () => {
+    const record = async (envelope: StationCallEnvelope) => {
+      processed.push(envelope.messageId);
+      return { result: {} };
+    };
+    await channel.listen('pod-a', (message: string) => void replies.push((JSON.parse(message) as { messageId: string }).messageId));
+    consumer = new StationCallConsumer(bus, channel, new Map([['BootNotification', record], ['StatusNotification', record]]), { groupId: 'sessions' }, silentLogger);
+    await consumer.start();
+  });
+  afterAll(async () => {
+    await consumer.stop();
+    await bus.close();
+  });
+
+  const envelope = (messageId: string, action: string, payload: Record<string, unknown>, answerBy: number): StationCallEnvelope => ({
+    v: ENVELOPE_VERSION,
+    type: 'station-call',
+    stationId: `CP-${messageId}`,
+    tenantId: DEFAULT_TENANT,
+    protocol: 'ocpp1.6',
+    action,
+    messageId,
+    podId: 'pod-a',
+    connectionId: `conn-${messageId}`,
+    receivedAt: new Date(answerBy - 10_000).toISOString(),
+    replyMode: 'reply',
+    answerBy: new Date(answerBy).toISOString(),
+    payload,
+  });
+
+  it('skips a boot its gateway has already answered InternalError, but keeps acknowledgement-only calls and boots still awaited', async () => {
+    const boot = { chargePointVendor: 'ACME', chargePointModel: 'X' };
+    const status = { connectorId: 1, errorCode: 'NoError', status: 'Available' };
+    await bus.publish(TOPICS.stationCalls, [
+      { key: 'CP-late', value: JSON.stringify(envelope('late', 'BootNotification', boot, Date.now() - 5_000)) },
+      { key: 'CP-late-status', value: JSON.stringify(envelope('late-status', 'StatusNotification', status, Date.now() - 5_000)) },
+      { key: 'CP-awaited', value: JSON.stringify(envelope('awaited', 'BootNotification', boot, Date.now() + 5_000)) },
+    ]);
+    await waitFor(() => replies.length === 2, { description: 'the replies', timeoutMs: 5_000 });
+    expect(processed.sort()).toEqual(['awaited', 'late-status']);
+    expect(replies.sort()).toEqual(['awaited', 'late-status']);
   });
 });

@@ -4,6 +4,9 @@ import type { InboundCallOutcome } from '@evcsms/gateway';
 import type { Logger } from '@evcsms/logging';
 import type { PodChannel } from '@evcsms/registry';
 
+/** Clocks of gateway and service pods may differ by this much before a call counts as overdue. */
+const EXPIRY_GRACE_MS = 1_000;
+
 /** A service's handler for one action. Must be idempotent: redelivery after a crash is normal. */
 export type StationCallProcessor = (envelope: StationCallEnvelope) => Promise<InboundCallOutcome>;
 
@@ -33,6 +36,8 @@ export interface StationCallConsumerOptions {
  */
 export class StationCallConsumer {
   private subscription: Subscription | undefined;
+  /** Decision calls skipped because their answer was already overdue (see withoutExpired). */
+  private expired = 0;
 
   constructor(
     private readonly bus: MessageBus,
@@ -55,7 +60,7 @@ export class StationCallConsumer {
   }
 
   private async processBatch(batch: readonly ConsumedMessage[]): Promise<void> {
-    const envelopes = batch.map((message) => JSON.parse(message.value) as StationCallEnvelope);
+    const envelopes = this.withoutExpired(batch.map((message) => JSON.parse(message.value) as StationCallEnvelope));
     const outcomes = await this.guard(() => this.outcomesOf(envelopes));
     // All replies at once (the Redis client pipelines them): a boot storm's batch is hundreds.
     const replies = envelopes.map(async (envelope, index) => {
@@ -68,6 +73,28 @@ export class StationCallConsumer {
       });
     });
     await Promise.all(replies);
+  }
+
+  /**
+   * Drops the decision calls (BootNotification, Authorize, StartTransaction...) whose station has
+   * already been answered InternalError by its gateway: the station sends them again, and the
+   * answer to this copy would reach no one. Under overload this is what keeps a backlog from
+   * feeding itself (every late answer a retry, every retry more backlog). Nothing is lost: the
+   * station was told the message was not taken. Acknowledgement-only calls are always processed.
+   */
+  private withoutExpired(envelopes: readonly StationCallEnvelope[]): StationCallEnvelope[] {
+    const now = Date.now();
+    const kept = envelopes.filter(
+      (envelope) =>
+        envelope.answerBy === undefined ||
+        Date.parse(envelope.answerBy) + EXPIRY_GRACE_MS >= now ||
+        replyModeOf(envelope.protocol, envelope.action, envelope.payload) === 'ack',
+    );
+    if (kept.length < envelopes.length) {
+      this.expired += envelopes.length - kept.length;
+      this.logger.warn('station calls skipped: their stations were already told to retry', { skipped: envelopes.length - kept.length, skippedSinceStart: this.expired });
+    }
+    return kept;
   }
 
   /** Outcomes in envelope order; undefined where this service neither owns nor answers the call. */

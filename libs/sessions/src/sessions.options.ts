@@ -13,6 +13,8 @@ export interface SessionsOptions {
    * production policy; no row is created).
    */
   readonly unknownStationBootPolicy?: RegistrationStatus;
+  /** Batch transactions in flight at once (default 2): the writer waits on round trips, not CPU. */
+  readonly writeConcurrency?: number;
   readonly logger?: Logger;
 }
 
@@ -20,6 +22,7 @@ export interface ResolvedSessionsOptions {
   readonly heartbeatIntervalSec: number;
   readonly bootRetryIntervalSec: number;
   readonly unknownStationBootPolicy: RegistrationStatus;
+  readonly writeConcurrency: number;
   readonly logger: Logger;
 }
 
@@ -28,6 +31,7 @@ export function resolveOptions(options: SessionsOptions = {}): ResolvedSessionsO
     heartbeatIntervalSec: options.heartbeatIntervalSec ?? 300,
     bootRetryIntervalSec: options.bootRetryIntervalSec ?? 60,
     unknownStationBootPolicy: options.unknownStationBootPolicy ?? 'Rejected',
+    writeConcurrency: options.writeConcurrency ?? 2,
     logger: options.logger ?? createLogger({ fields: { component: 'sessions' } }),
   };
 }

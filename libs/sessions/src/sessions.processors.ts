@@ -67,13 +67,14 @@ export class SessionsProcessors {
   private readonly meterValues: MeterValuesUseCase;
   private readonly boot: BootNotificationUseCase;
   private readonly status: StatusNotificationUseCase;
-  private readonly groupCommit = new GroupCommit<StationCallEnvelope, InboundCallOutcome>((envelopes) => this.writeBatch(envelopes));
+  private readonly groupCommit: GroupCommit<StationCallEnvelope, InboundCallOutcome>;
 
   constructor(
     private readonly dataSource: SessionsDataSource,
     options: SessionsOptions = {},
   ) {
     const resolved = resolveOptions(options);
+    this.groupCommit = new GroupCommit((envelopes) => this.writeBatch(envelopes), undefined, resolved.writeConcurrency);
     const logger = (this.logger = resolved.logger);
     const boot = (this.boot = new BootNotificationUseCase(resolved));
     const status = (this.status = new StatusNotificationUseCase());

@@ -94,6 +94,12 @@ export class ChaosPlatform {
     await this.role(role).process.stop('SIGKILL');
   }
 
+  /** SIGTERM, as Kubernetes stops a pod in a rolling update: the process drains and exits by itself. */
+  async drain(role: PlatformRole): Promise<void> {
+    const code = await this.role(role).process.stop('SIGTERM');
+    if (code !== 0) throw new Error(`${role} did not drain cleanly: exit code ${String(code)}\n${this.tail(role)}`);
+  }
+
   /** Starts a killed process again with the same configuration, as a Deployment replaces a dead pod. */
   async restart(role: PlatformRole): Promise<void> {
     const managed = this.role(role);
@@ -166,6 +172,9 @@ export class ChaosPlatform {
       OCPP_UNKNOWN_STATIONS: 'accept',
       OCPP_ALLOW_PROFILE_0: 'true',
       REGISTRY_LEASE_MS: String(this.options.registryLeaseMs ?? 3000),
+      // A drain (rolling update) ends well inside the harness's 20 s before it would use SIGKILL.
+      OCPP_DRAIN_DEADLINE_MS: '5000',
+      OCPP_DRAIN_SPREAD_MS: '4000',
     });
     const [envA, envB] = await Promise.all([gatewayEnv('gw-a'), gatewayEnv('gw-b')]);
     await Promise.all([

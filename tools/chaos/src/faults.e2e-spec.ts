@@ -61,9 +61,26 @@ describe('fault tests: the distributed platform under load survives its parts fa
     expect(result.maxOffline).toBeGreaterThan(0);
   });
 
+  it('a gateway pod drained by SIGTERM (a rolling update): its chargers move to the other pod, every session and CDR is there exactly once', async () => {
+    const result = await survives('gateway-drain');
+    expect(result.restartedByHarness).toEqual(['gw-a']);
+    expect(result.maxOffline).toBeGreaterThan(0);
+  });
+
   it('the sessions service killed with -9 mid-load: chargers retry until it is back, nothing is lost or counted twice', async () => {
     const result = await survives('sessions-kill');
     expect(result.restartedByHarness).toEqual(['sessions']);
+  });
+
+  it('the billing service killed with -9 mid-load: it picks up where it committed, one CDR per finished session', async () => {
+    const result = await survives('billing-kill');
+    expect(result.restartedByHarness).toEqual(platform.billingEnabled ? ['billing'] : []);
+    expect(result.cdrs?.checked ?? 0).toBeGreaterThan(0);
+  });
+
+  it('the API killed with -9 mid-load: chargers keep charging and it answers again once replaced', async () => {
+    const result = await survives('api-kill');
+    expect(result.restartedByHarness).toEqual(['api']);
   });
 
   it('Redis crashes and comes back empty: the registry is rebuilt, every charger is connected and registered again', async () => {

@@ -14,7 +14,7 @@ export interface FaultTiming {
 export const SHORT_TIMING: FaultTiming = { podRestartDelayS: 3, redisDownS: 3, kafkaOutageS: 8, postgresDownS: 5 };
 export const LONG_TIMING: FaultTiming = { podRestartDelayS: 10, redisDownS: 10, kafkaOutageS: 30, postgresDownS: 15 };
 
-export type ScenarioKey = 'baseline' | 'gateway-kill' | 'sessions-kill' | 'redis-restart' | 'kafka-outage' | 'postgres-restart';
+export type ScenarioKey = 'baseline' | 'gateway-kill' | 'gateway-drain' | 'sessions-kill' | 'billing-kill' | 'api-kill' | 'redis-restart' | 'kafka-outage' | 'postgres-restart';
 
 export interface FaultScenario {
   readonly key: ScenarioKey;
@@ -54,6 +54,19 @@ export const SCENARIOS: readonly FaultScenario[] = [
     },
   },
   {
+    key: 'gateway-drain',
+    tag: 'GWD',
+    title: 'a gateway pod is drained (SIGTERM, a rolling update): its chargers move over, nothing is lost or doubled',
+    killed: 'gw-a',
+    describe: (t) =>
+      `SIGTERM to gateway gw-a: not ready at once, calls in flight finished, its stations closed with 1012 over the drain window and reconnecting to gw-b; gw-a started again after ${t.podRestartDelayS} s`,
+    async inject(platform, timing) {
+      await platform.drain('gw-a');
+      await sleep(timing.podRestartDelayS);
+      await platform.restart('gw-a');
+    },
+  },
+  {
     key: 'sessions-kill',
     tag: 'SSK',
     title: 'the sessions service is killed with -9 mid-load: chargers retry, every session is recorded once',
@@ -63,6 +76,30 @@ export const SCENARIOS: readonly FaultScenario[] = [
       await platform.kill('sessions');
       await sleep(timing.podRestartDelayS);
       await platform.restart('sessions');
+    },
+  },
+  {
+    key: 'billing-kill',
+    tag: 'BLK',
+    title: 'the billing service is killed with -9 mid-load: it resumes from its last commit, one CDR per session',
+    killed: 'billing',
+    describe: (t) => `kill -9 of the billing service; started again after ${t.podRestartDelayS} s (session events it had not committed are delivered again)`,
+    async inject(platform, timing) {
+      await platform.kill('billing');
+      await sleep(timing.podRestartDelayS);
+      await platform.restart('billing');
+    },
+  },
+  {
+    key: 'api-kill',
+    tag: 'APK',
+    title: 'the API is killed with -9 mid-load: chargers never notice, it answers again when replaced',
+    killed: 'api',
+    describe: (t) => `kill -9 of the API process; started again after ${t.podRestartDelayS} s`,
+    async inject(platform, timing) {
+      await platform.kill('api');
+      await sleep(timing.podRestartDelayS);
+      await platform.restart('api');
     },
   },
   {

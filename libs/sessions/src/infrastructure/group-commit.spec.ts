@@ -74,4 +74,24 @@ describe('GroupCommit', () => {
     w.open();
     expect(await fourth).toEqual(['done:d1']);
   });
+
+  it('with two writers, starts the next group while the first is still being written, and groups what waits behind both', async () => {
+    const w = writer();
+    const group = new GroupCommit(w.write, 2_000, 2);
+    const first = group.submit(['a1']);
+    const second = group.submit(['b1']);
+    await tick();
+    expect(w.calls).toEqual([['a1'], ['b1']]);
+    const third = group.submit(['c1']);
+    const fourth = group.submit(['d1']);
+    await tick();
+    expect(w.calls).toHaveLength(2);
+    w.open();
+    expect(await first).toEqual(['done:a1']);
+    expect(await second).toEqual(['done:b1']);
+    await tick();
+    expect(w.calls).toEqual([['a1'], ['b1'], ['c1', 'd1']]);
+    w.open();
+    expect(await Promise.all([third, fourth])).toEqual([['done:c1'], ['done:d1']]);
+  });
 });

@@ -15,42 +15,50 @@ interface Waiting<I, O> {
  */
 export class GroupCommit<I, O> {
   private readonly waiting: Array<Waiting<I, O>> = [];
-  private running = false;
+  private inFlight = 0;
 
   constructor(
     private readonly write: (items: readonly I[]) => Promise<O[]>,
     /** A group stops growing at this many items (a caller's batch is never split). */
     private readonly maxItems = 2_000,
+    /**
+     * Groups written at once. Callers are different partitions, hence different stations, so two
+     * transactions in flight touch different rows; while one waits on the database the next is
+     * already on its way (the writer is round-trip bound, not CPU bound).
+     */
+    private readonly concurrency = 1,
   ) {}
 
   submit(items: readonly I[]): Promise<O[]> {
     return new Promise<O[]>((resolve, reject) => {
       this.waiting.push({ items, resolve, reject });
-      void this.drain();
+      this.pump();
     });
   }
 
-  private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  private pump(): void {
+    while (this.inFlight < this.concurrency && this.waiting.length > 0) {
+      const group = this.takeGroup();
+      this.inFlight += 1;
+      void this.writeGroup(group).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async writeGroup(group: ReadonlyArray<Waiting<I, O>>): Promise<void> {
+    const items = group.flatMap((waiting) => [...waiting.items]);
     try {
-      while (this.waiting.length > 0) {
-        const group = this.takeGroup();
-        const items = group.flatMap((waiting) => [...waiting.items]);
-        try {
-          const outcomes = await this.write(items);
-          if (outcomes.length !== items.length) throw new Error(`group commit: ${outcomes.length} outcomes for ${items.length} items`);
-          let offset = 0;
-          for (const waiting of group) {
-            waiting.resolve(outcomes.slice(offset, offset + waiting.items.length));
-            offset += waiting.items.length;
-          }
-        } catch (error) {
-          for (const waiting of group) waiting.reject(error);
-        }
+      const outcomes = await this.write(items);
+      if (outcomes.length !== items.length) throw new Error(`group commit: ${outcomes.length} outcomes for ${items.length} items`);
+      let offset = 0;
+      for (const waiting of group) {
+        waiting.resolve(outcomes.slice(offset, offset + waiting.items.length));
+        offset += waiting.items.length;
       }
-    } finally {
-      this.running = false;
+    } catch (error) {
+      for (const waiting of group) waiting.reject(error);
     }
   }
 

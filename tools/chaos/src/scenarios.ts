@@ -31,6 +31,22 @@ export interface FaultScenario {
 
 const sleep = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
+/** kill -9 of one process, which the harness starts again after the pod restart delay, as Kubernetes would. */
+function killAndReplace(key: ScenarioKey, tag: string, role: PlatformRole, title: string, describe: (timing: FaultTiming) => string): FaultScenario {
+  return {
+    key,
+    tag,
+    title,
+    killed: role,
+    describe,
+    async inject(platform, timing) {
+      await platform.kill(role);
+      await sleep(timing.podRestartDelayS);
+      await platform.restart(role);
+    },
+  };
+}
+
 export const SCENARIOS: readonly FaultScenario[] = [
   {
     key: 'baseline',
@@ -41,18 +57,10 @@ export const SCENARIOS: readonly FaultScenario[] = [
       // The control: nothing fails.
     },
   },
-  {
-    key: 'gateway-kill',
-    tag: 'GWK',
-    title: 'a gateway pod is killed with -9: its chargers move to the other pod, nothing is lost or doubled',
-    killed: 'gw-a',
-    describe: (t) => `kill -9 of gateway gw-a; its stations reconnect to gw-b (failover URL); gw-a is started again after ${t.podRestartDelayS} s`,
-    async inject(platform, timing) {
-      await platform.kill('gw-a');
-      await sleep(timing.podRestartDelayS);
-      await platform.restart('gw-a');
-    },
-  },
+  killAndReplace(
+    'gateway-kill', 'GWK', 'gw-a', 'a gateway pod is killed with -9: its chargers move to the other pod, nothing is lost or doubled',
+    (t) => `kill -9 of gateway gw-a; its stations reconnect to gw-b (failover URL); gw-a is started again after ${t.podRestartDelayS} s`,
+  ),
   {
     key: 'gateway-drain',
     tag: 'GWD',
@@ -66,42 +74,18 @@ export const SCENARIOS: readonly FaultScenario[] = [
       await platform.restart('gw-a');
     },
   },
-  {
-    key: 'sessions-kill',
-    tag: 'SSK',
-    title: 'the sessions service is killed with -9 mid-load: chargers retry, every session is recorded once',
-    killed: 'sessions',
-    describe: (t) => `kill -9 of the sessions service; started again after ${t.podRestartDelayS} s (its consumer group takes the partitions back)`,
-    async inject(platform, timing) {
-      await platform.kill('sessions');
-      await sleep(timing.podRestartDelayS);
-      await platform.restart('sessions');
-    },
-  },
-  {
-    key: 'billing-kill',
-    tag: 'BLK',
-    title: 'the billing service is killed with -9 mid-load: it resumes from its last commit, one CDR per session',
-    killed: 'billing',
-    describe: (t) => `kill -9 of the billing service; started again after ${t.podRestartDelayS} s (session events it had not committed are delivered again)`,
-    async inject(platform, timing) {
-      await platform.kill('billing');
-      await sleep(timing.podRestartDelayS);
-      await platform.restart('billing');
-    },
-  },
-  {
-    key: 'api-kill',
-    tag: 'APK',
-    title: 'the API is killed with -9 mid-load: chargers never notice, it answers again when replaced',
-    killed: 'api',
-    describe: (t) => `kill -9 of the API process; started again after ${t.podRestartDelayS} s`,
-    async inject(platform, timing) {
-      await platform.kill('api');
-      await sleep(timing.podRestartDelayS);
-      await platform.restart('api');
-    },
-  },
+  killAndReplace(
+    'sessions-kill', 'SSK', 'sessions', 'the sessions service is killed with -9 mid-load: chargers retry, every session is recorded once',
+    (t) => `kill -9 of the sessions service; started again after ${t.podRestartDelayS} s (its consumer group takes the partitions back)`,
+  ),
+  killAndReplace(
+    'billing-kill', 'BLK', 'billing', 'the billing service is killed with -9 mid-load: it resumes from its last commit, one CDR per session',
+    (t) => `kill -9 of the billing service; started again after ${t.podRestartDelayS} s (session events it had not committed are delivered again)`,
+  ),
+  killAndReplace(
+    'api-kill', 'APK', 'api', 'the API is killed with -9 mid-load: chargers never notice, it answers again when replaced',
+    (t) => `kill -9 of the API process; started again after ${t.podRestartDelayS} s`,
+  ),
   {
     key: 'redis-restart',
     tag: 'RDS',

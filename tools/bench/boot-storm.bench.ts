@@ -13,10 +13,9 @@
  *   --env KAFKA_LINGER_MS=5,... (environment of every platform process) --partitions 8
  */
 import { writeFileSync } from 'node:fs';
-import { startDistributedPlatform } from './distributed-platform';
-import { readdirSync, readFileSync } from 'node:fs';
+import { platformPids, startDistributedPlatform } from './distributed-platform';
 import { clockTicksPerSecond, cpuTicks, fmt, fmtInt, flagInt, flagString, loadAverage, machine, markdownTable, parseFlags, sleep, spawnBench, type BenchChild } from './bench-lib';
-import { CpuMeter, coreBusyMs } from './spine-lib';
+import { CpuMeter, coreBusyMs, pidsMatching } from './spine-lib';
 
 const flags = parseFlags(process.argv.slice(2));
 const stationCount = flagInt(flags, 'stations', 20_000);
@@ -53,20 +52,6 @@ interface StormResult {
   cpuS: Record<string, number>;
 }
 
-/** Pids whose command line matches (the simulator's CLI and worker processes). */
-function pidsMatching(pattern: RegExp): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        return pattern.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'));
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
 const sumBy = (values: Iterable<number>): number => [...values].reduce((sum, value) => sum + value, 0);
 
 /** The simulator CLI (tools/simulator) as a load process: its stations boot and stay idle. */
@@ -93,12 +78,7 @@ async function storm(mode: 'on' | 'off'): Promise<StormResult> {
   });
   const loads: BenchChild[] = [];
   try {
-    const meter = new CpuMeter(
-      new Map<string, number | (() => readonly number[])>([
-        ...[...platform.processes].map(([role, process]) => [role, process.child.pid!] as const),
-        ...platform.servers,
-      ]),
-    );
+    const meter = new CpuMeter(platformPids(platform));
     const cpuFrom = meter.snapshot();
     const busyFrom = sumBy(coreBusyMs().values());
     const started = Date.now();
@@ -144,7 +124,10 @@ async function storm(mode: 'on' | 'off'): Promise<StormResult> {
     const summaries = await Promise.all(loads.map((load) => load.waitFor((event) => 'summary' in event, 30_000, 'simulator summary').then((event) => event['summary'] as Record<string, number>)));
     const stationSide = (key: string): number => summaries.reduce((total, summary) => total + (summary[key] ?? 0), 0);
     const cpuS: Record<string, number> = {};
-    for (const [role, ms] of cpuMs) cpuS[role.startsWith('gateway') ? 'gateways' : role] = (cpuS[role.startsWith('gateway') ? 'gateways' : role] ?? 0) + ms / 1000;
+    for (const [role, ms] of cpuMs) {
+      const component = role.startsWith('gateway') ? 'gateways' : role;
+      cpuS[component] = (cpuS[component] ?? 0) + ms / 1000;
+    }
     // The simulators were started for the storm: their whole lifetime counts.
     cpuS['simulators'] = sumBy(pidsMatching(/simulate\.(cli|worker)/).map((pid) => cpuTicks(pid))) / clockTicksPerSecond();
     cpuS['machine'] = (sumBy(coreBusyMs().values()) - busyFrom) / 1000;

@@ -116,6 +116,11 @@ export async function startDistributedPlatform(options: DistributedPlatformOptio
   }
 }
 
+/** Every process a platform runs on, by role: its own processes and the servers it uses (for CpuMeter). */
+export function platformPids(platform: BenchPlatform): Map<string, number | (() => readonly number[])> {
+  return new Map<string, number | (() => readonly number[])>([...[...platform.processes].map(([role, process]) => [role, process.child.pid!] as const), ...platform.servers]);
+}
+
 export function aliveCount(processes: Iterable<RunningProcess>): number {
   return [...processes].filter((process) => process.child.exitCode === null && process.child.signalCode === null).length;
 }

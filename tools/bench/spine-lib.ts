@@ -45,18 +45,28 @@ export function pinProcess(pid: number, cpu: string): void {
   execFileSync('taskset', ['-a', '-p', '-c', cpu, String(pid)], { stdio: 'ignore' });
 }
 
-/** Pids of the processes with this command name (comm), e.g. every `postgres` process. */
-export function pidsOfCommand(comm: string): number[] {
+/** Pids of the processes whose /proc/PID/<file> (comm or cmdline) the test accepts. */
+function pidsWhere(file: 'comm' | 'cmdline', accept: (text: string) => boolean): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) pids.push(Number(entry));
+      if (accept(readFileSync(`/proc/${entry}/${file}`, 'utf8'))) pids.push(Number(entry));
     } catch {
       // gone meanwhile
     }
   }
   return pids;
+}
+
+/** Pids of the processes with this command name (comm), e.g. every `postgres` process. */
+export function pidsOfCommand(comm: string): number[] {
+  return pidsWhere('comm', (text) => text.trim() === comm);
+}
+
+/** Pids whose command line matches, e.g. the simulator's CLI and worker processes. */
+export function pidsMatching(pattern: RegExp): number[] {
+  return pidsWhere('cmdline', (text) => pattern.test(text));
 }
 
 /** Pid of a process by its command name (comm), e.g. the shared redis-server; undefined if none. */

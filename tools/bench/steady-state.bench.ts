@@ -22,7 +22,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { startDistributedPlatform, type BenchPlatform } from './distributed-platform';
+import { platformPids, startDistributedPlatform, type BenchPlatform } from './distributed-platform';
 import { startEmbeddedPlatform } from './embedded-platform';
 import { fmt, fmtInt, flagInt, flagString, LatencyHistogram, loadAverage, machine, markdownTable, parseFlags, sleep, spawnBench, statusKiB, type BenchChild } from './bench-lib';
 import { CpuMeter } from './spine-lib';
@@ -69,7 +69,8 @@ async function run(mode: Mode): Promise<SteadyResult> {
     await priceEverySession(platform.apiUrl!);
     const urls = platform.ocppUrls;
     const perGateway = Math.ceil(stationCount / urls.length);
-    const meter = new CpuMeter(new Map<string, number | (() => readonly number[])>([...[...platform.processes].map(([role, process]) => [role, process.child.pid!] as const), ...platform.servers]));
+    const pids = platformPids(platform);
+    const meter = new CpuMeter(pids);
     const cpuFrom = meter.snapshot();
     const startedAt = performance.now();
     for (const [index, url] of platform.ocppUrls.entries()) {
@@ -116,9 +117,8 @@ async function run(mode: Mode): Promise<SteadyResult> {
     const summaries = await Promise.all(loads.map((load) => load.waitFor((event) => 'summary' in event, (durationS + 120) * 1000, 'simulator summary')));
     const wallS = (performance.now() - startedAt) / 1000;
     const { cpuMs } = CpuMeter.delta(cpuFrom, meter.snapshot());
-    const pidOf = new Map([...[...platform.processes].map(([role, process]) => [role, process.child.pid!] as const), ...platform.servers]);
     const perProcess = [...cpuMs].map(([role, ms]) => {
-      const pid = pidOf.get(role);
+      const pid = pids.get(role);
       return { role, cpuPercent: (ms / 1000 / wallS) * 100, cpuMs: ms, rssMiB: typeof pid === 'number' ? statusKiB(pid, 'VmRSS') / 1024 : NaN };
     });
     // Billing consumes session events behind the sessions service: give it up to a minute.

@@ -233,12 +233,9 @@ export class SessionsProcessors {
   private async writeBatch(envelopes: readonly StationCallEnvelope[]): Promise<InboundCallOutcome[]> {
     const decoded = envelopes.map((envelope) => this.decode(envelope));
     const outcomes: Array<InboundCallOutcome | undefined> = decoded.map((item) => ('error' in item ? item : undefined));
-    const works: Array<{ stationId: string; kind: BatchKind; work: Work }> = [];
-    const positions: number[] = [];
-    for (const [index, item] of decoded.entries()) {
-      if (!('work' in item)) continue;
-      works.push({ stationId: envelopes[index]!.stationId, kind: item.work.bulk?.kind ?? 'one-by-one', work: item.work });
-      positions.push(index);
+    const works: Array<{ stationId: string; kind: BatchKind; work: Work; position: number }> = [];
+    for (const [position, item] of decoded.entries()) {
+      if ('work' in item) works.push({ stationId: envelopes[position]!.stationId, kind: item.work.bulk?.kind ?? 'one-by-one', work: item.work, position });
     }
     const plan = planWaves(works, REPEATABLE_IN_A_WAVE);
     try {
@@ -247,7 +244,7 @@ export class SessionsProcessors {
         for (const wave of plan) {
           for (const group of wave) {
             const results = await this.writeGroup(uow, group.kind, group.indexes.map((index) => works[index]!.work));
-            for (const [i, index] of group.indexes.entries()) written[positions[index]!] = { result: results[i]! };
+            for (const [i, index] of group.indexes.entries()) written[works[index]!.position] = { result: results[i]! };
           }
         }
         return written.map((outcome) => outcome!);
@@ -310,8 +307,8 @@ export type StationPresenceBatchProcessor = (envelopes: readonly StationPresence
 
 /** For TOPICS.stationPresence: online / offline / activity, each in its own transaction. */
 export function createPresenceProcessor(dataSource: SessionsDataSource, options: { readonly logger?: Logger } = {}): StationPresenceProcessor {
-  const useCase = new StationPresenceUseCase(options.logger ?? silentLogger);
-  return (envelope) => inTransaction(dataSource, (uow) => useCase.execute(uow, envelope));
+  const processBatch = createPresenceBatchProcessor(dataSource, options);
+  return (envelope) => processBatch([envelope]);
 }
 
 /** The same for a whole batch in one transaction and a few statements (a reconnect storm). */

@@ -16,6 +16,14 @@ export interface ConnectorKey {
 
 export const connectorKeyOf = (key: ConnectorKey): string => `${key.stationId}\u0000${key.evseId}\u0000${key.connectorId}`;
 
+interface ConnectorKeyRow {
+  readonly station_id: string;
+  readonly evse_id: number;
+  readonly connector_id: number;
+}
+
+const keyOfRow = (row: ConnectorKeyRow): string => connectorKeyOf({ stationId: row.station_id, evseId: row.evse_id, connectorId: row.connector_id });
+
 /** The key columns of many connectors, as unnest() parameters. */
 const keyColumns = (keys: readonly ConnectorKey[]): unknown[] => [keys.map((key) => key.stationId), keys.map((key) => key.evseId), keys.map((key) => key.connectorId)];
 
@@ -29,7 +37,7 @@ export class ConnectorRepository {
 
   /** Current states, locked, by connectorKeyOf. */
   async lockMany(keys: readonly ConnectorKey[]): Promise<Map<string, ConnectorState>> {
-    const rows = await this.sql.rows<{ station_id: string; evse_id: number; connector_id: number; status: string; ocpp_status: string; error_code: string | null; status_at: Date }>(
+    const rows = await this.sql.rows<ConnectorKeyRow & { status: string; ocpp_status: string; error_code: string | null; status_at: Date }>(
       `SELECT c.station_id, c.evse_id, c.connector_id, c.status, c.ocpp_status, c.error_code, c.status_at
          FROM connectors c JOIN unnest($1::text[], $2::int[], $3::int[]) AS k(station_id, evse_id, connector_id)
            ON (c.station_id, c.evse_id, c.connector_id) = (k.station_id, k.evse_id, k.connector_id)
@@ -39,7 +47,7 @@ export class ConnectorRepository {
     );
     return new Map(
       rows.map((row) => [
-        connectorKeyOf({ stationId: row.station_id, evseId: row.evse_id, connectorId: row.connector_id }),
+        keyOfRow(row),
         { status: row.status, ocppStatus: row.ocpp_status, errorCode: row.error_code, statusAt: row.status_at },
       ]),
     );
@@ -50,7 +58,7 @@ export class ConnectorRepository {
    * Returns the connectors written, by connectorKeyOf.
    */
   async upsertMany(commands: readonly StatusNotificationCommand[]): Promise<Set<string>> {
-    const rows = await this.sql.rows<{ station_id: string; evse_id: number; connector_id: number }>(
+    const rows = await this.sql.rows<ConnectorKeyRow>(
       `INSERT INTO connectors (station_id, evse_id, connector_id, status, ocpp_status, error_code, status_at)
        SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
        ON CONFLICT (station_id, evse_id, connector_id) DO UPDATE
@@ -67,7 +75,7 @@ export class ConnectorRepository {
         commands.map((command) => command.at),
       ],
     );
-    return new Set(rows.map((row) => connectorKeyOf({ stationId: row.station_id, evseId: row.evse_id, connectorId: row.connector_id })));
+    return new Set(rows.map(keyOfRow));
   }
 
   /** History; the unique index makes a redelivery a no-op. */
@@ -90,13 +98,13 @@ export class ConnectorRepository {
 
   /** The connectors among `keys` with an active session on them, by connectorKeyOf. */
   async withActiveSessions(keys: readonly ConnectorKey[]): Promise<Set<string>> {
-    const rows = await this.sql.rows<{ station_id: string; evse_id: number; connector_id: number }>(
+    const rows = await this.sql.rows<ConnectorKeyRow>(
       `SELECT DISTINCT t.station_id, t.evse_id, t.connector_id
          FROM transactions t JOIN unnest($1::text[], $2::int[], $3::int[]) AS k(station_id, evse_id, connector_id)
            ON (t.station_id, t.evse_id, t.connector_id) = (k.station_id, k.evse_id, k.connector_id)
         WHERE t.status = 'active'`,
       keyColumns(keys),
     );
-    return new Set(rows.map((row) => connectorKeyOf({ stationId: row.station_id, evseId: row.evse_id, connectorId: row.connector_id })));
+    return new Set(rows.map(keyOfRow));
   }
 }

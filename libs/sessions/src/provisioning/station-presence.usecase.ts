@@ -20,10 +20,6 @@ import { StationRepository, type StationPresence } from './station.repository';
 export class StationPresenceUseCase {
   constructor(private readonly logger: Logger) {}
 
-  async execute(uow: UnitOfWork, envelope: StationPresenceEnvelope): Promise<void> {
-    await this.executeMany(uow, [envelope]);
-  }
-
   async executeMany(uow: UnitOfWork, envelopes: readonly StationPresenceEnvelope[]): Promise<void> {
     const events = envelopes.map((envelope) => ({ envelope, at: parseOcppTime(envelope.at, 'at') }));
     const stations = new StationRepository(uow.sql);

@@ -38,6 +38,7 @@ export {
   type KcatMockCluster,
 } from './kafka';
 export { RawOcppClient, UpgradeRefused, refusal } from './raw-ocpp-client';
+export { strictHttpExchange, parseStrictHttpResponse, upgradeRequest, type StrictHttpResponse } from './strict-http-response';
 export { startProcess, temporaryDirectory, type RunningProcess } from './platform-process';
 export { OwnRedisServer } from './own-redis-server';
 export { OwnPostgresServer, findPostgresBinaries, type OwnPostgresServerOptions, type PostgresStopMode } from './own-postgres-server';

@@ -1,4 +1,5 @@
 import type * as Uws from 'uWebSockets.js';
+import { statusWithReason } from './http-refusal';
 import { normaliseRemoteAddress } from './remote-address';
 import type {
   EngineConnection,
@@ -104,7 +105,7 @@ export class UwsEngine implements WebSocketEngine {
                 const userData: UwsUserData<Context> = { context: decision.context, remoteAddress: request.remoteAddress };
                 res.upgrade(userData, headers['sec-websocket-key'] ?? '', decision.protocol, headers['sec-websocket-extensions'] ?? '', socketContext);
               } else {
-                res.writeStatus(`${decision.status}`);
+                res.writeStatus(statusWithReason(decision.status));
                 res.writeHeader('Content-Type', 'text/plain; charset=utf-8');
                 for (const [name, value] of Object.entries(decision.headers ?? {})) res.writeHeader(name, value);
                 res.end(`${decision.reason}\n`, true);
@@ -112,7 +113,7 @@ export class UwsEngine implements WebSocketEngine {
             });
           },
           () => {
-            if (!aborted.signal.aborted) res.cork(() => res.writeStatus('500').end('Upgrade failed\n', true));
+            if (!aborted.signal.aborted) res.cork(() => res.writeStatus(statusWithReason(500)).end('Upgrade failed\n', true));
           },
         );
       },
@@ -157,7 +158,7 @@ export class UwsEngine implements WebSocketEngine {
     });
 
     app.any('/*', (res) => {
-      res.writeStatus('426 Upgrade Required').writeHeader('Upgrade', 'websocket').end('WebSocket upgrade required\n');
+      res.writeStatus(statusWithReason(426)).writeHeader('Upgrade', 'websocket').end('WebSocket upgrade required\n');
     });
 
     return new Promise((resolve, reject) => {

@@ -23,6 +23,7 @@ export { getValidator, OcppValidator, type ValidationResult } from './validation
 export { KIND_BY_RULE, type SchemaViolation } from './validation/schema-error.mapper';
 export { senderOf } from './validation/action-sender';
 export { validateCall, type ValidateCallOptions } from './validation/validate-call';
+export { findUnstorableText, mayCarryUnstorableText, unstorableTextDescription } from './validation/storable-text';
 
 export {
   findLeniencyProfile,

@@ -16,6 +16,7 @@ import { InvalidPayloadError } from './domain/invalid-payload.error';
 import type { SessionsDataSource } from './infrastructure/database.port';
 import { planWaves } from './infrastructure/batch-plan';
 import { GroupCommit } from './infrastructure/group-commit';
+import { isInvalidInputDatabaseError } from './infrastructure/input-errors';
 import { inTransaction, type UnitOfWork } from './infrastructure/unit-of-work';
 import type { BootNotificationCommand, BootNotificationResult } from './provisioning/boot-notification.command';
 import { BootNotificationUseCase } from './provisioning/boot-notification.usecase';
@@ -205,12 +206,21 @@ export class SessionsProcessors {
     return new Map(this.actions.map((action) => [action, processor]));
   }
 
-  /** One message in its own transaction. Database failures throw (the bus redelivers). */
+  /**
+   * One message in its own transaction. Database failures throw (the bus redelivers), except a
+   * value the database refuses to store: that one is answered, never redelivered.
+   */
   async process(envelope: StationCallEnvelope): Promise<InboundCallOutcome> {
     const decoded = this.decode(envelope);
     if ('error' in decoded) return decoded;
-    const result = await inTransaction(this.dataSource, decoded.work);
-    return { result };
+    try {
+      return { result: await inTransaction(this.dataSource, decoded.work) };
+    } catch (error) {
+      if (!isInvalidInputDatabaseError(error)) throw error;
+      const sqlState = (error as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code;
+      this.logger.warn('station message holds a value the database refuses', { stationId: envelope.stationId, action: envelope.action, sqlState });
+      return { error: { kind: 'PropertyConstraintViolation', description: 'a value of this message cannot be stored' } };
+    }
   }
 
   /**

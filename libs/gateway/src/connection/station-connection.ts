@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   callErrorReplyId,
+  findUnstorableText,
+  mayCarryUnstorableText,
   MessageType,
   ocppErrorCode,
   ocppErrorKind,
@@ -9,6 +11,7 @@ import {
   serializeCall,
   serializeCallError,
   serializeCallResult,
+  unstorableTextDescription,
   type CallFrame,
   type CallErrorFrame,
   type CallResultFrame,
@@ -166,13 +169,15 @@ export class StationConnection {
       return;
     }
     const { frame } = parsed;
+    // NUL and unpaired surrogates only arrive as `\u` escapes: frames without one skip the walk.
+    const escaped = mayCarryUnstorableText(text);
     switch (frame.type) {
       case MessageType.CALL:
-        this.receiveCall(frame);
+        this.receiveCall(frame, escaped);
         return;
       case MessageType.CALLRESULT:
       case MessageType.CALLERROR:
-        this.receiveResponse(frame);
+        this.receiveResponse(frame, escaped);
         return;
     }
   }
@@ -221,7 +226,7 @@ export class StationConnection {
     this.outboundQueue?.failAll('connection-closed', 'the station disconnected before answering');
   }
 
-  private receiveCall(frame: CallFrame): void {
+  private receiveCall(frame: CallFrame, escaped: boolean): void {
     const { action, messageId } = frame;
     const metrics = this.services.metrics;
     if (!this.rate.take()) {
@@ -241,6 +246,13 @@ export class StationConnection {
     const validation = this.validator.validateRequest(action, frame.payload, this.identity.leniency);
     if (!validation.ok) {
       this.replyError(messageId, action, validation.kind, validation.description, validation.details);
+      return;
+    }
+    // Schema-valid but unstorable: refused here, before a service fails to write it. The value is
+    // well-formed JSON of the right type, so the field's value is what is wrong.
+    const unstorable = escaped ? findUnstorableText(validation.payload) : undefined;
+    if (unstorable !== undefined) {
+      this.replyError(messageId, action, 'PropertyConstraintViolation', unstorableTextDescription(unstorable), {});
       return;
     }
     if (validation.relaxed.length > 0) this.countRelaxations(validation.relaxed);
@@ -313,7 +325,7 @@ export class StationConnection {
       );
   }
 
-  private receiveResponse(frame: CallResultFrame | CallErrorFrame): void {
+  private receiveResponse(frame: CallResultFrame | CallErrorFrame, escaped: boolean): void {
     const metrics = this.services.metrics;
     const taken = this.outbound.take(frame.messageId);
     if (taken === 'late' || taken === 'unknown') {
@@ -332,7 +344,13 @@ export class StationConnection {
       request.resolve({ status: 'error', errorCode: frame.errorCode, errorDescription: frame.errorDescription, errorDetails: frame.errorDetails });
     } else {
       const validation = this.validator.validateResponse(request.action, frame.payload, this.identity.leniency);
-      if (validation.ok) {
+      const unstorable = validation.ok && escaped ? findUnstorableText(validation.payload) : undefined;
+      if (unstorable !== undefined) {
+        metrics.messages.inc({ action: request.action, direction: 'in', type: 'result', outcome: 'rejected' });
+        metrics.outboundLatency.observe({ action: request.action, outcome: 'invalid' }, seconds);
+        this.log.warn('station answered with unstorable text', { action: request.action, path: unstorable });
+        request.resolve({ status: 'failed', failure: 'invalid-response', message: unstorableTextDescription(unstorable) });
+      } else if (validation.ok) {
         this.countRelaxations(validation.relaxed);
         metrics.messages.inc({ action: request.action, direction: 'in', type: 'result', outcome: 'accepted' });
         metrics.outboundLatency.observe({ action: request.action, outcome: 'result' }, seconds);

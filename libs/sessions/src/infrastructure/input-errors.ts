@@ -1,0 +1,16 @@
+/**
+ * PostgreSQL's verdict that a value itself cannot be stored: SQLSTATE class 22, "data exception"
+ * (22021 "invalid byte sequence for encoding UTF8: 0x00", 22P05 "\u0000 cannot be converted to
+ * text", 22P02 a jsonb with an unpaired surrogate, 22001 too long, 22003 out of range, 22008 a
+ * date out of range). Another attempt fails the same way, so the message is answered with a
+ * CALLERROR instead of being redelivered: the gateway refuses such text before it gets here, this
+ * is the guard for whatever it does not foresee.
+ */
+export function isInvalidInputDatabaseError(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
+    const candidate = current as { code?: unknown; driverError?: unknown; cause?: unknown };
+    if (typeof candidate.code === 'string' && candidate.code.startsWith('22')) return true;
+    current = candidate.driverError ?? candidate.cause;
+  }
+  return false;
+}

@@ -8,13 +8,17 @@ import { ApiKeys1795400000100 } from './migrations/1795400000100-api-keys';
 import { SessionsOutbox1795400000500 } from './migrations/1795400000500-sessions-outbox';
 import { OperatorResources1795400000600 } from './migrations/1795400000600-operator-resources';
 import { Billing1795400000700 } from './migrations/1795400000700-billing';
+import { StationEvents1795400000800 } from './migrations/1795400000800-station-events';
+import { SitesAndStationProvisioning1795400000900 } from './migrations/1795400000900-sites-and-station-provisioning';
 import { ConnectorEntity, ConnectorStatusEventEntity } from './sessions/connector.entity';
 import { DomainEventOutboxEntity } from './sessions/domain-event-outbox.entity';
 import { IdTokenEntity, LocalAuthListEntity, LocalAuthListEntryEntity } from './sessions/id-token.entity';
 import { MeterValueEntity } from './sessions/meter-value.entity';
 import { ReservationEntity } from './sessions/reservation.entity';
 import { StationEntity } from './sessions/station.entity';
+import { SiteEntity } from './sites/site.entity';
 import { TransactionEntity } from './sessions/transaction.entity';
+import { StationEventEntity } from './station-events/station-event.entity';
 
 export const ENTITIES = [
   StationEntity,
@@ -34,6 +38,8 @@ export const ENTITIES = [
   BillingMeterPointEntity,
   BillingProcessedEventEntity,
   CdrEntity,
+  SiteEntity,
+  StationEventEntity,
 ];
 
 /** In order; never edit one that has shipped, add a new one. */
@@ -43,4 +49,6 @@ export const MIGRATIONS = [
   SessionsOutbox1795400000500,
   OperatorResources1795400000600,
   Billing1795400000700,
+  StationEvents1795400000800,
+  SitesAndStationProvisioning1795400000900,
 ];

@@ -8,13 +8,27 @@ export { MeterValueEntity } from './sessions/meter-value.entity';
 export { ReservationEntity, type ReservationStatus } from './sessions/reservation.entity';
 export { ApiKeyEntity, type ApiScope } from './api/api-key.entity';
 export { DomainEventOutboxEntity } from './sessions/domain-event-outbox.entity';
-export { StationCredentialLoader, type StationCredentialRow } from './sessions/station-credentials.query';
+export { StationCredentialLoader, confirmStationCredential, type StationCredentialRow } from './sessions/station-credentials.query';
 export type { DataSource } from 'typeorm';
-export { listStations, getStation, connectorsOf, markAllStationsOffline } from './queries/stations.query';
+export { listStations, getStation, connectorsOf, markAllStationsOffline, type StationCondition } from './queries/stations.query';
+export { SiteEntity, type SiteAddress, type GridConnection, type OpeningTimes, type SiteOperator } from './sites/site.entity';
+export {
+  StationAdminStore,
+  stationAdminTransaction,
+  getSite,
+  listSites,
+  stationSite,
+  type NewSite,
+  type SitePatch,
+  type NewStation,
+  type StationPatch,
+} from './sites/station-admin.store';
 export { listSessions, getSession, meterValuesOf, type SessionFilter } from './queries/sessions.query';
 export { saveToken, getToken, listTokens, findTokenByValue, isUniqueViolation } from './queries/tokens.query';
 export { findApiKeyByHash, insertApiKey, listApiKeys, revokeApiKey } from './queries/api-keys.query';
 export { isTransientDatabaseError } from './transient-errors';
+export { StationEventEntity } from './station-events/station-event.entity';
+export { listStationEvents, pruneStationEvents, type StationEventFilter } from './queries/station-events.query';
 export { nextReservationId, insertReservation, updateReservationStatus, getReservation, listReservations, type ReservationFilter } from './queries/reservations.query';
 export { getLocalList, recordLocalListVersion, applyLocalListUpdate, type LocalList, type LocalListEntry } from './queries/local-auth-list.query';
 export { TariffEntity } from './billing/tariff.entity';

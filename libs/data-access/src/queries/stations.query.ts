@@ -1,17 +1,25 @@
-import { In, MoreThan, type DataSource } from 'typeorm';
+import { In, IsNull, type DataSource } from 'typeorm';
 import { ConnectorEntity } from '../sessions/connector.entity';
 import { StationEntity } from '../sessions/station.entity';
 
-export function listStations(db: DataSource, query: { limit: number; afterId?: string; online?: boolean }): Promise<StationEntity[]> {
-  return db.getRepository(StationEntity).find({
-    where: { ...(query.afterId !== undefined ? { id: MoreThan(query.afterId) } : {}), ...(query.online === undefined ? {} : { online: query.online }) },
-    order: { id: 'ASC' },
-    take: query.limit,
-  });
+/** A WHERE fragment over the `station` alias with named parameters (e.g. a station selector). */
+export interface StationCondition {
+  readonly clause: string;
+  readonly parameters: Record<string, unknown>;
 }
 
+/** Stations by id, deleted ones left out. */
+export function listStations(db: DataSource, query: { limit: number; afterId?: string; online?: boolean; condition?: StationCondition }): Promise<StationEntity[]> {
+  const builder = db.getRepository(StationEntity).createQueryBuilder('station').where('station.deleted_at IS NULL');
+  if (query.afterId !== undefined) builder.andWhere('station.id > :afterId', { afterId: query.afterId });
+  if (query.online !== undefined) builder.andWhere('station.online = :online', { online: query.online });
+  if (query.condition) builder.andWhere(`(${query.condition.clause})`, query.condition.parameters);
+  return builder.orderBy('station.id', 'ASC').take(query.limit).getMany();
+}
+
+/** The station unless it was deleted. */
 export function getStation(db: DataSource, id: string): Promise<StationEntity | null> {
-  return db.getRepository(StationEntity).findOneBy({ id });
+  return db.getRepository(StationEntity).findOneBy({ id, deletedAt: IsNull() });
 }
 
 /** Connectors of several stations in one query, in EVSE/connector order. */

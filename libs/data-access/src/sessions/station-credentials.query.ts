@@ -4,6 +4,12 @@ export interface StationCredentialRow {
   readonly stationId: string;
   readonly securityProfile: 0 | 1 | 2 | 3;
   readonly passwordHash?: string;
+  /** A rotated password not yet used by the station; both work until it is. */
+  readonly pendingPasswordHash?: string;
+  /** An upgrade not yet used by the station; both profiles work until it is. */
+  readonly pendingSecurityProfile?: 0 | 1 | 2 | 3;
+  /** Deleted stations may not connect, whatever the unknown-station policy. */
+  readonly deleted?: true;
   readonly vendor?: string;
   readonly model?: string;
 }
@@ -48,8 +54,9 @@ export class StationCredentialLoader {
 
   private async load(batch: ReadonlyArray<readonly [string, Waiter[]]>): Promise<void> {
     try {
-      const rows: Array<{ id: string; security_profile: number; password_hash: string | null; vendor: string | null; model: string | null }> = await this.dataSource.query(
-        `SELECT id, security_profile, password_hash, vendor, model FROM stations WHERE id = ANY($1::text[])`,
+      const rows: CredentialColumns[] = await this.dataSource.query(
+        `SELECT id, security_profile, password_hash, pending_password_hash, pending_security_profile, deleted_at IS NOT NULL AS deleted, vendor, model
+           FROM stations WHERE id = ANY($1::text[])`,
         [batch.map(([stationId]) => stationId)],
       );
       const found = new Map(rows.map((row) => [row.id, toCredential(row)]));
@@ -60,13 +67,47 @@ export class StationCredentialLoader {
   }
 }
 
-function toCredential(row: { id: string; security_profile: number; password_hash: string | null; vendor: string | null; model: string | null }): StationCredentialRow {
-  const profile = row.security_profile;
+interface CredentialColumns {
+  id: string;
+  security_profile: number;
+  password_hash: string | null;
+  pending_password_hash: string | null;
+  pending_security_profile: number | null;
+  deleted: boolean;
+  vendor: string | null;
+  model: string | null;
+}
+
+const profileOf = (profile: number): 0 | 1 | 2 | 3 => (profile === 0 || profile === 2 || profile === 3 ? profile : 1);
+
+function toCredential(row: CredentialColumns): StationCredentialRow {
   return {
     stationId: row.id,
-    securityProfile: profile === 0 || profile === 2 || profile === 3 ? profile : 1,
+    securityProfile: profileOf(row.security_profile),
     ...(row.password_hash ? { passwordHash: row.password_hash } : {}),
+    ...(row.pending_password_hash ? { pendingPasswordHash: row.pending_password_hash } : {}),
+    ...(row.pending_security_profile !== null && row.pending_security_profile > row.security_profile ? { pendingSecurityProfile: profileOf(row.pending_security_profile) } : {}),
+    ...(row.deleted ? { deleted: true as const } : {}),
     ...(row.vendor ? { vendor: row.vendor } : {}),
     ...(row.model ? { model: row.model } : {}),
   };
+}
+
+/**
+ * The station has connected with its pending password or profile: it becomes the current one
+ * and the old is dropped. Guarded by the pending value, so a rotation started since is kept.
+ */
+export async function confirmStationCredential(dataSource: DataSource, stationId: string, confirmed: { passwordHash?: string; securityProfile?: number }): Promise<void> {
+  if (confirmed.passwordHash !== undefined) {
+    await dataSource.query(
+      `UPDATE stations SET password_hash = pending_password_hash, pending_password_hash = NULL, updated_at = now() WHERE id = $1 AND pending_password_hash = $2`,
+      [stationId, confirmed.passwordHash],
+    );
+  }
+  if (confirmed.securityProfile !== undefined) {
+    await dataSource.query(
+      `UPDATE stations SET security_profile = pending_security_profile, pending_security_profile = NULL, updated_at = now() WHERE id = $1 AND pending_security_profile = $2`,
+      [stationId, confirmed.securityProfile],
+    );
+  }
 }

@@ -1,9 +1,10 @@
-import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 export type BootPolicy = 'Accepted' | 'Pending' | 'Rejected';
 
 /** A charging station as the CSMS knows it: identity, credentials, boot policy and presence. */
 @Entity({ name: 'stations' })
+@Index('ix_stations_site', ['siteId'])
 @Check('ck_stations_boot_policy', `boot_policy IN ('Accepted', 'Pending', 'Rejected')`)
 export class StationEntity {
   @PrimaryColumn({ type: 'text' })
@@ -75,6 +76,25 @@ export class StationEntity {
 
   @Column({ name: 'offline_reason', type: 'text', nullable: true })
   offlineReason!: string | null;
+
+  /** The site it belongs to (at most one). */
+  @Column({ name: 'site_id', type: 'text', nullable: true })
+  siteId!: string | null;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags!: string[];
+
+  /** A rotated password the station has not connected with yet; the old one works until it does. */
+  @Column({ name: 'pending_password_hash', type: 'text', nullable: true })
+  pendingPasswordHash!: string | null;
+
+  /** A higher profile the station may connect with; once it does, it becomes the floor. */
+  @Column({ name: 'pending_security_profile', type: 'smallint', nullable: true })
+  pendingSecurityProfile!: number | null;
+
+  /** Deleted stations keep their row (sessions and CDRs refer to it) but may not connect. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

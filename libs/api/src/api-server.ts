@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, NestFactory, Reflector } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from '@evcsms/logging';
 import type { MetricsRegistry, ReadinessReport } from '@evcsms/metrics';
 import type { ConnectionRegistry, PendingCommandStore } from '@evcsms/registry';
@@ -18,7 +18,11 @@ import { ApiCommandRouter, ApiConnectionRegistry, ApiPendingCommands, StationCal
 import { LocalListController } from './local-list/local-list.controller';
 import { ReservationsController } from './reservations/reservations.controller';
 import { ApiRegistryReader, ConnectionsController } from './connections/connections.controller';
-import { ProblemFilter } from './http/problem';
+import { KnownQueryInterceptor } from './http/known-query.interceptor';
+import { frameworkProblem, ProblemError, ProblemFilter, sendProblem } from './http/problem';
+import { RouteTable } from './http/route-table';
+import { buildOpenApiDocument } from './openapi/openapi-document';
+import { TextGuardInterceptor } from './http/text-guard';
 import { SessionsController } from './sessions/sessions.controller';
 import { StatementsController } from './statements/statements.controller';
 import { TariffAssignmentsController } from './tariffs/tariff-assignments.controller';
@@ -51,6 +55,7 @@ export interface ApiServer {
 @Module({})
 class ApiModule {
   static forRoot(deps: ApiDependencies): DynamicModule {
+    const routes = new RouteTable();
     return {
       module: ApiModule,
       controllers: [
@@ -76,7 +81,12 @@ class ApiModule {
         StationCaller,
         { provide: ApiKeysService, useValue: new ApiKeysService(deps.dataSource, deps.adminApiKey) },
         { provide: APP_GUARD, useFactory: (reflector: Reflector, keys: ApiKeysService) => new ApiKeyGuard(reflector, keys), inject: [Reflector, ApiKeysService] },
-        { provide: APP_FILTER, useValue: new ProblemFilter((error) => deps.logger.error('unexpected API error', { error })) },
+        // After authentication, before every pipe and handler: NUL, control characters, unpaired surrogates.
+        { provide: APP_INTERCEPTOR, useClass: TextGuardInterceptor },
+        // Unknown query parameters answer 400 (a misspelt filter must not return everything).
+        { provide: APP_INTERCEPTOR, useClass: KnownQueryInterceptor },
+        { provide: RouteTable, useValue: routes },
+        { provide: APP_FILTER, useValue: new ProblemFilter((error) => deps.logger.error('unexpected API error', { error }), routes) },
       ],
     };
   }
@@ -87,21 +97,16 @@ class ApiModule {
  * the process's /healthz, /readyz and /metrics.
  */
 export async function startApiServer(deps: ApiDependencies, options: ApiServerOptions): Promise<ApiServer> {
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024 });
+  const adapter = new FastifyAdapter({
+    bodyLimit: 1024 * 1024,
+    // Errors Fastify answers before routing (a path parameter too long, a malformed URL) are problems too.
+    frameworkErrors: (error, _request, reply) => sendProblem(reply, frameworkProblem(error) ?? new ProblemError(500, 'Internal Server Error', 'An unexpected error occurred')),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(deps), adapter, { logger: false, abortOnError: false });
   app.setGlobalPrefix('api/v1');
+  app.get(RouteTable).recordFrom(app.getHttpAdapter().getInstance());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('EV CSMS API')
-      .setDescription('Stations, sessions, tokens, commands, tariffs, CDRs and statements. Errors are RFC 7807 problem+json; lists are {items, nextCursor}.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
-      .addSecurityRequirements('bearer')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.get('/healthz', async () => ({ status: 'ok' }));

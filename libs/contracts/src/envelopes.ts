@@ -33,6 +33,25 @@ export interface StationCallEnvelope {
    */
   readonly answerBy?: string;
   readonly payload: Record<string, unknown>;
+  /**
+   * An Authorize the gateway answered itself because the owning service could not answer in
+   * time (see docs/gateway.md, "Authorize during outages"). Sent with replyMode 'ack' once the
+   * bus takes it, so the service records what the station was told.
+   */
+  readonly edgeDecision?: EdgeAuthorization;
+}
+
+/** What the gateway answered an Authorize with, from its token cache or its unknown-token policy. */
+export interface EdgeAuthorization {
+  readonly status: string;
+  /** cached: a status the service gave for this token before; policy: AUTH_CACHE_UNKNOWN_POLICY. */
+  readonly source: 'cached' | 'policy';
+  /** Why the service did not answer: it was too slow, or the bus refused the message. */
+  readonly reason: 'timeout' | 'unavailable';
+  /** ISO-8601, when the gateway answered. */
+  readonly decidedAt: string;
+  /** ISO-8601, when the cached status was learned (source 'cached'). */
+  readonly learnedAt?: string;
 }
 
 export type StationPresenceEnvelope =
@@ -73,6 +92,8 @@ export type PodMessage =
     }
   | { readonly type: 'command-result'; readonly commandId: string; readonly result: CommandResult }
   | { readonly type: 'evict'; readonly stationId: string; readonly connectionId: string }
+  /** A station's credentials changed: drop them from the credential cache; `close`: end its connection (deleted). */
+  | { readonly type: 'credentials-changed'; readonly stationId: string; readonly close: boolean }
   /** A command was queued for a station that has just come online here: deliver it now. */
   | { readonly type: 'deliver-pending'; readonly stationId: string };
 

@@ -74,6 +74,12 @@ export interface StationCredential {
   readonly securityProfile: SecurityProfile;
   /** scrypt hash (see password-hash.ts) for profiles 1 and 2. */
   readonly passwordHash?: string;
+  /** A rotated password: accepted beside the current one until the station has used it. */
+  readonly pendingPasswordHash?: string;
+  /** An upgrade: accepted beside the current profile until the station has connected with it. */
+  readonly pendingSecurityProfile?: SecurityProfile;
+  /** A deleted station may not connect, whatever the unknown-station policy. */
+  readonly deleted?: true;
   /** Vendor/model, to pick a leniency profile before the first BootNotification is seen. */
   readonly vendor?: string;
   readonly model?: string;
@@ -82,6 +88,14 @@ export interface StationCredential {
 /** Read side of station credentials (PostgreSQL in the platform, a map in tests). */
 export interface StationCredentialStore {
   find(stationId: string): Promise<StationCredential | undefined>;
+  /** The station connected with its pending password and/or profile: make them current. */
+  confirm?(stationId: string, confirmed: CredentialConfirmation): Promise<void>;
+}
+
+export interface CredentialConfirmation {
+  /** The pending hash the station's password matched. */
+  readonly passwordHash?: string;
+  readonly securityProfile?: SecurityProfile;
 }
 
 export const NO_EVENTS: StationEventsListener = { online: () => undefined, offline: () => undefined, activity: () => undefined };

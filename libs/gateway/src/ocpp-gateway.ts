@@ -36,6 +36,7 @@ export interface GatewayDependencies {
 const CLOSE_NORMAL = 1000;
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_SERVICE_RESTART = 1012;
+const CLOSE_POLICY_VIOLATION = 1008;
 /** Close codes the engines use for frames that break the WebSocket or OCPP-J rules. */
 const PROTOCOL_ERROR_CLOSE_CODES = new Set([1002, 1003, 1007, 1009]);
 
@@ -49,6 +50,7 @@ export class OcppGateway {
   private readonly metrics: GatewayMetrics;
   private readonly services: ConnectionServices;
   private readonly authenticator: StationAuthenticator;
+  private readonly credentials: CachedCredentialStore;
   private readonly flapGuard: FlapGuard;
   private readonly listeners: ListeningEngine[] = [];
   private upgradesInFlight = 0;
@@ -87,7 +89,8 @@ export class OcppGateway {
       validatorFor: getValidator,
       limits: options,
     };
-    this.authenticator = new StationAuthenticator(new CachedCredentialStore(deps.credentials, options.credentialCacheMs), {
+    this.credentials = new CachedCredentialStore(deps.credentials, options.credentialCacheMs);
+    this.authenticator = new StationAuthenticator(this.credentials, {
       unknownStations: options.unknownStations,
       allowSecurityProfile0: options.allowSecurityProfile0,
       clientCertHeader: options.clientCertHeader,
@@ -188,6 +191,18 @@ export class OcppGateway {
   }
 
   /** Another pod now holds this station: close our socket for it (only that exact connection). */
+  /**
+   * A station's credentials changed (or it was deleted): the next upgrade reads them afresh;
+   * `close` also ends its connection here (1008), for a station that may no longer connect.
+   */
+  credentialsChanged(stationId: string, close: boolean): boolean {
+    this.credentials.invalidate(stationId);
+    const connection = this.connections.get(stationId);
+    if (!close || !connection) return false;
+    connection.close(CLOSE_POLICY_VIOLATION, 'Station credentials revoked', 'evicted');
+    return true;
+  }
+
   evict(stationId: string, connectionId?: string): boolean {
     const connection = this.connections.get(stationId);
     if (!connection || (connectionId !== undefined && connection.identity.connectionId !== connectionId)) return false;
@@ -286,6 +301,11 @@ export class OcppGateway {
       if (!auth.ok) {
         this.deps.logger.warn('station refused', { stationId, remoteAddress: request.remoteAddress, detail: auth.detail });
         return refuse(auth.status, auth.reason, 'unauthorized', auth.status === 401 ? { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' } : undefined);
+      }
+      if (auth.confirm) {
+        // Now the station has shown it holds the new password or profile, the old one goes.
+        await this.credentials.confirm(stationId, auth.confirm).catch((error: unknown) => this.deps.logger.error('could not confirm station credentials', { stationId, error }));
+        this.deps.logger.info('station connected with its new credentials', { stationId, securityProfile: auth.securityProfile, newPassword: auth.confirm.passwordHash !== undefined });
       }
       if (auth.registeredOnTheFly) {
         this.deps.logger.warn('unknown station accepted without a password (security profile 0)', { stationId, remoteAddress: request.remoteAddress });

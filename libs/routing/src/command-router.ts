@@ -55,6 +55,18 @@ export class CommandRouter {
     return outcome;
   }
 
+  /**
+   * Tells the pod holding the station that its credentials changed (`close`: it may no longer
+   * connect), so that pod reads them afresh and, when asked, closes the socket. Other pods read
+   * them afresh when their credential cache entry expires (OCPP_CREDENTIAL_CACHE_MS).
+   */
+  async credentialsChanged(stationId: string, options: { readonly close: boolean }): Promise<boolean> {
+    const location = await this.registry.lookup(stationId);
+    if (!location) return false;
+    await this.inbox.send(location.podId, { type: 'credentials-changed', stationId, close: options.close });
+    return true;
+  }
+
   close(): void {
     this.results.settleAll(() => ({ status: 'failed', failure: 'timeout', message: 'router closed' }));
   }

@@ -76,6 +76,7 @@ export class GatewayNode {
 
     this.inbox.on('call-reply', (message) => this.handler.deliverReply(message.connectionId, message.messageId, message.outcome));
     this.inbox.on('evict', (message) => this.gateway.evict(message.stationId, message.connectionId));
+    this.inbox.on('credentials-changed', (message) => this.gateway.credentialsChanged(message.stationId, message.close));
     this.inbox.on('command', (message) => {
       void this.gateway
         .call(message.stationId, message.action, message.payload, { timeoutMs: message.timeoutMs })

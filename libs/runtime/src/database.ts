@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { envOptional, envString, type Env } from '@evcsms/config';
-import { openDatabase, StationCredentialLoader } from '@evcsms/data-access';
+import { confirmStationCredential, openDatabase, StationCredentialLoader } from '@evcsms/data-access';
 import { startEmbeddedPostgres } from '@evcsms/embedded-postgres';
 import type { StationCredentialStore } from '@evcsms/gateway';
 import type { Logger } from '@evcsms/logging';
@@ -43,5 +43,5 @@ export async function databaseFromEnv(env: Env, logger: Logger, applicationName:
 
 export function databaseCredentialStore(dataSource: DataSource): StationCredentialStore {
   const loader = new StationCredentialLoader(dataSource);
-  return { find: (stationId) => loader.find(stationId) };
+  return { find: (stationId) => loader.find(stationId), confirm: (stationId, confirmed) => confirmStationCredential(dataSource, stationId, confirmed) };
 }

@@ -1,4 +1,4 @@
-import type { StationCredential, StationCredentialStore } from '../gateway.ports';
+import type { CredentialConfirmation, StationCredential, StationCredentialStore } from '../gateway.ports';
 
 /**
  * A short-lived read-through cache in front of the credential store, negative answers included,
@@ -42,6 +42,14 @@ export class CachedCredentialStore implements StationCredentialStore {
   invalidate(stationId: string): void {
     this.entries.delete(stationId);
   }
+
+  async confirm(stationId: string, confirmed: CredentialConfirmation): Promise<void> {
+    try {
+      await this.store.confirm?.(stationId, confirmed);
+    } finally {
+      this.invalidate(stationId);
+    }
+  }
 }
 
 /** An in-memory store: tests, and the embedded mode before the database lands. */
@@ -54,5 +62,19 @@ export class InMemoryCredentialStore implements StationCredentialStore {
 
   find(stationId: string): Promise<StationCredential | undefined> {
     return Promise.resolve(this.credentials.get(stationId));
+  }
+
+  confirm(stationId: string, confirmed: CredentialConfirmation): Promise<void> {
+    const current = this.credentials.get(stationId);
+    if (!current) return Promise.resolve();
+    const { pendingPasswordHash, pendingSecurityProfile, ...rest } = current;
+    const passwordConfirmed = confirmed.passwordHash !== undefined && confirmed.passwordHash === pendingPasswordHash;
+    const profileConfirmed = confirmed.securityProfile !== undefined && confirmed.securityProfile === pendingSecurityProfile;
+    this.credentials.set(stationId, {
+      ...rest,
+      ...(passwordConfirmed ? { passwordHash: pendingPasswordHash } : pendingPasswordHash ? { pendingPasswordHash } : {}),
+      ...(profileConfirmed ? { securityProfile: pendingSecurityProfile } : pendingSecurityProfile !== undefined ? { pendingSecurityProfile } : {}),
+    });
+    return Promise.resolve();
   }
 }

@@ -109,6 +109,40 @@ describe.each(ENGINES)('station authentication, %s engine for ws://', (engine) =
     });
   });
 
+  describe('rotation, upgrades and deletion', () => {
+    it('accepts the pending password beside the current one, then drops the old one once the new one was used', async () => {
+      await gateway();
+      const pendingHash = await hashPassword('rotated-p1-password', CHEAP);
+      const current = (await harness.credentials.find('CP-P1'))!;
+      harness.credentials.put({ ...current, pendingPasswordHash: pendingHash });
+      await plain('CP-P1', basic('CP-P1', 's3cret-p1-password'));
+      expect((await harness.credentials.find('CP-P1'))!.pendingPasswordHash).toBe(pendingHash);
+      await plain('CP-P1', basic('CP-P1', 'rotated-p1-password'));
+      expect(await harness.credentials.find('CP-P1')).toMatchObject({ passwordHash: pendingHash });
+      expect((await harness.credentials.find('CP-P1'))!.pendingPasswordHash).toBeUndefined();
+      expect((await refusal(plain('CP-P1', basic('CP-P1', 's3cret-p1-password')))).status).toBe(401);
+    });
+
+    it('keeps accepting the old profile until the station connects with the pending one, never after', async () => {
+      await gateway();
+      const current = (await harness.credentials.find('CP-P1'))!;
+      harness.credentials.put({ ...current, pendingSecurityProfile: 2 });
+      await plain('CP-P1', basic('CP-P1', 's3cret-p1-password'));
+      expect(harness.events.onlines('CP-P1').at(-1)!.securityProfile).toBe(1);
+      await secure('CP-P1', { headers: basic('CP-P1', 's3cret-p1-password') });
+      expect(harness.events.onlines('CP-P1').at(-1)!.securityProfile).toBe(2);
+      expect(await harness.credentials.find('CP-P1')).toMatchObject({ securityProfile: 2 });
+      const downgrade = await refusal(plain('CP-P1', basic('CP-P1', 's3cret-p1-password')));
+      expect(downgrade.status).toBe(403);
+    });
+
+    it('refuses a deleted station even where unknown stations are accepted', async () => {
+      await gateway({ unknownStations: 'accept', allowSecurityProfile0: true });
+      harness.credentials.put({ stationId: 'CP-GONE', securityProfile: 0, deleted: true });
+      expect((await refusal(plain('CP-GONE'))).status).toBe(401);
+    });
+  });
+
   describe('profile 3 (client certificate)', () => {
     beforeEach(() => gateway());
 

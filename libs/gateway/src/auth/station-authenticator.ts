@@ -1,5 +1,5 @@
 import type { UpgradeRequest } from '@evcsms/ws-engine';
-import type { SecurityProfile, StationCredential, StationCredentialStore } from '../gateway.ports';
+import type { CredentialConfirmation, SecurityProfile, StationCredential, StationCredentialStore } from '../gateway.ports';
 import type { UnknownStationPolicy } from '../gateway.options';
 import { VerifiedPasswordCache } from './password-hash';
 
@@ -12,7 +12,14 @@ export interface AuthenticatorOptions {
 }
 
 export type AuthOutcome =
-  | { readonly ok: true; readonly securityProfile: SecurityProfile; readonly credential?: StationCredential; readonly registeredOnTheFly: boolean }
+  | {
+      readonly ok: true;
+      readonly securityProfile: SecurityProfile;
+      readonly credential?: StationCredential;
+      readonly registeredOnTheFly: boolean;
+      /** The station used its pending password and/or profile: the caller makes them current. */
+      readonly confirm?: CredentialConfirmation;
+    }
   | { readonly ok: false; readonly status: 401 | 403; readonly reason: string; readonly detail: string };
 
 const CHALLENGE = { status: 401 as const, reason: 'Unauthorized' };
@@ -21,6 +28,9 @@ const CHALLENGE = { status: 401 as const, reason: 'Unauthorized' };
  * Security profiles (OCPP 2.0.1 part 2 A00, 1.6 security whitepaper):
  * 0 none (only when configured), 1 HTTP Basic, 2 HTTP Basic over TLS, 3 TLS client certificate.
  * The station's stored profile is a floor: a profile-2 station may not come in over plain ws.
+ * A pending upgrade is tried first and the floor second, so a station keeps connecting while it
+ * is being reconfigured; a pending (rotated) password works beside the current one. Whichever
+ * pending value the station uses is reported back in `confirm`, to become the current one.
  */
 export class StationAuthenticator {
   private readonly passwords: VerifiedPasswordCache;
@@ -35,8 +45,17 @@ export class StationAuthenticator {
   async authenticate(stationId: string, request: UpgradeRequest): Promise<AuthOutcome> {
     const credential = await this.credentials.find(stationId);
     if (!credential) return this.unknownStation();
+    if (credential.deleted) return { ok: false, ...CHALLENGE, detail: 'station was deleted' };
+    const pending = credential.pendingSecurityProfile;
+    if (pending !== undefined && pending > credential.securityProfile) {
+      const upgraded = await this.withProfile(stationId, request, credential, pending);
+      if (upgraded.ok) return { ...upgraded, confirm: { ...upgraded.confirm, securityProfile: pending } };
+    }
+    return this.withProfile(stationId, request, credential, credential.securityProfile);
+  }
 
-    switch (credential.securityProfile) {
+  private async withProfile(stationId: string, request: UpgradeRequest, credential: StationCredential, profile: SecurityProfile): Promise<AuthOutcome> {
+    switch (profile) {
       case 0:
         return this.options.allowSecurityProfile0
           ? { ok: true, securityProfile: 0, credential, registeredOnTheFly: false }
@@ -44,7 +63,7 @@ export class StationAuthenticator {
       case 1:
         return this.basic(stationId, request, credential, 1);
       case 2:
-        if (!this.isSecure(request)) return { ok: false, status: 403, reason: 'Forbidden', detail: 'security profile 2 requires TLS' };
+        if (!this.isSecure(request)) return { ok: false, status: 403, reason: 'Forbidden', detail: 'security profile 2 requires TLS (no downgrade)' };
         return this.basic(stationId, request, credential, 2);
       case 3:
         return this.clientCertificate(stationId, request, credential);
@@ -62,11 +81,14 @@ export class StationAuthenticator {
     const presented = parseBasicAuthorization(request.headers['authorization']);
     if (!presented) return { ok: false, ...CHALLENGE, detail: 'missing or malformed Basic authorization' };
     if (presented.username !== stationId) return { ok: false, ...CHALLENGE, detail: 'Basic username is not the station id' };
-    if (!credential.passwordHash) return { ok: false, ...CHALLENGE, detail: 'station has no password configured' };
-    const valid = await this.passwords.verify(stationId, presented.password, credential.passwordHash);
-    return valid
-      ? { ok: true, securityProfile: profile, credential, registeredOnTheFly: false }
-      : { ok: false, ...CHALLENGE, detail: 'wrong password' };
+    if (!credential.passwordHash && !credential.pendingPasswordHash) return { ok: false, ...CHALLENGE, detail: 'station has no password configured' };
+    if (credential.passwordHash && (await this.passwords.verify(stationId, presented.password, credential.passwordHash))) {
+      return { ok: true, securityProfile: profile, credential, registeredOnTheFly: false };
+    }
+    if (credential.pendingPasswordHash && (await this.passwords.verify(stationId, presented.password, credential.pendingPasswordHash))) {
+      return { ok: true, securityProfile: profile, credential, registeredOnTheFly: false, confirm: { passwordHash: credential.pendingPasswordHash } };
+    }
+    return { ok: false, ...CHALLENGE, detail: 'wrong password' };
   }
 
   private clientCertificate(stationId: string, request: UpgradeRequest, credential: StationCredential): AuthOutcome {
@@ -83,7 +105,7 @@ export class StationAuthenticator {
       if (forwarded !== stationId) return { ok: false, status: 403, reason: 'Forbidden', detail: 'forwarded client certificate CN is not the station id' };
       return { ok: true, securityProfile: 3, credential, registeredOnTheFly: false };
     }
-    return { ok: false, status: 403, reason: 'Forbidden', detail: 'security profile 3 requires a client certificate' };
+    return { ok: false, status: 403, reason: 'Forbidden', detail: 'security profile 3 requires a client certificate (no downgrade)' };
   }
 
   private isSecure(request: UpgradeRequest): boolean {

@@ -1,5 +1,6 @@
 import { envBool, envEnum, envInt, envList, envOptional, envString, type Env } from '@evcsms/config';
 import type { OcppVersion, LeniencyProfile } from '@evcsms/ocpp';
+import type { AuthorizeAtEdgeOptions } from './edge-authorization/edge-authorizing.handler';
 
 export type UnknownStationPolicy = 'accept' | 'reject';
 
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   /** Only these peer addresses may set clientCertHeader or X-Forwarded-Proto. */
   readonly trustedProxies: readonly string[];
   readonly leniencyProfiles: readonly LeniencyProfile[];
+  /** Authorize during outages: docs/gateway.md. */
+  readonly authorizeAtEdge: AuthorizeAtEdgeOptions;
   readonly tls?: { readonly port: number; readonly key: string; readonly cert: string; readonly ca?: string };
 }
 
@@ -68,6 +71,7 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   clientCertHeader: 'x-client-cert-cn',
   trustedProxies: [],
   leniencyProfiles: [],
+  authorizeAtEdge: { fallbackPercent: 50, maxAgeMs: 86_400_000, unknownPolicy: 'reject', maxEntries: 100_000 },
 };
 
 /** Reads OCPP_* / GATEWAY_* variables; file contents (TLS PEMs, leniency JSON) come in via readFile. */
@@ -109,6 +113,12 @@ export function gatewayOptionsFromEnv(env: Env, readFile: (path: string) => stri
     clientCertHeader: envString(env, 'OCPP_CLIENT_CERT_HEADER', d.clientCertHeader).toLowerCase(),
     trustedProxies: envList(env, 'OCPP_TRUSTED_PROXIES', d.trustedProxies),
     leniencyProfiles: leniencyFile ? (JSON.parse(readFile(leniencyFile)) as LeniencyProfile[]) : d.leniencyProfiles,
+    authorizeAtEdge: {
+      fallbackPercent: envInt(env, 'AUTH_CACHE_FALLBACK_PERCENT', d.authorizeAtEdge.fallbackPercent, { min: 0, max: 100 }),
+      maxAgeMs: envInt(env, 'AUTH_CACHE_MAX_AGE_MS', d.authorizeAtEdge.maxAgeMs, { min: 0 }),
+      unknownPolicy: envEnum(env, 'AUTH_CACHE_UNKNOWN_POLICY', ['accept', 'reject'] as const, d.authorizeAtEdge.unknownPolicy),
+      maxEntries: envInt(env, 'AUTH_CACHE_MAX_ENTRIES', d.authorizeAtEdge.maxEntries, { min: 1 }),
+    },
     ...(tlsPort && certFile && keyFile
       ? {
           tls: {

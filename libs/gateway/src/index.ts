@@ -6,3 +6,4 @@ export { hashPassword, verifyPassword, DEFAULT_SCRYPT_COST, type ScryptCost } fr
 export { InMemoryCredentialStore, CachedCredentialStore } from './auth/credential-cache';
 export { stationIdFromUrl } from './station-path';
 export { negotiateSubprotocol } from './subprotocol';
+export { EdgeAuthorizingHandler, idHashOf, type AuthorizeAtEdgeOptions, type EdgeDecisionSink } from './edge-authorization/edge-authorizing.handler';

@@ -1,12 +1,13 @@
 import type { MessageBus } from '@evcsms/bus';
 import { DEFAULT_TENANT, ENVELOPE_VERSION } from '@evcsms/contracts';
-import { OcppGateway, type GatewayOptions, type StationCredentialStore } from '@evcsms/gateway';
+import { EdgeAuthorizingHandler, OcppGateway, type GatewayOptions, type StationCredentialStore } from '@evcsms/gateway';
 import type { Logger } from '@evcsms/logging';
 import type { MetricsRegistry } from '@evcsms/metrics';
 import type { ConnectionRegistry, PendingCommandStore, PodChannel } from '@evcsms/registry';
 import type { WebSocketEngine } from '@evcsms/ws-engine';
 import { BusStationCallHandler } from './bus-call.handler';
 import { CommandRouter } from './command-router';
+import { EdgeDecisionOutbox } from './edge-decision-outbox';
 import { PodInbox } from './pod-inbox';
 import { PresenceOutbox } from './presence-outbox';
 import { StationPresence } from './station-presence';
@@ -48,6 +49,7 @@ export class GatewayNode {
   readonly inbox: PodInbox;
   private readonly handler: BusStationCallHandler;
   private readonly outbox: PresenceOutbox;
+  private readonly edgeDecisions: EdgeDecisionOutbox;
   private readonly presence: StationPresence;
   private readonly timers: NodeJS.Timeout[] = [];
 
@@ -60,11 +62,18 @@ export class GatewayNode {
     this.inbox = new PodInbox(podId, deps.channel, logger);
     this.outbox = new PresenceOutbox(deps.bus, logger, { flushIntervalMs: 20, maxBatch: 500, maxQueued: 200_000 });
     this.handler = new BusStationCallHandler(deps.bus, { podId, replyTimeoutMs: options.replyTimeoutMs, acknowledgeWhen: options.acknowledgeWhen ?? 'published' });
+    this.edgeDecisions = new EdgeDecisionOutbox(deps.bus, podId, logger, { retryIntervalMs: 1_000, maxQueued: 100_000 });
     this.presence = new StationPresence(podId, deps.registry, deps.pendingCommands, this.outbox, this.inbox, logger);
     this.gateway = new OcppGateway(options.gateway, {
       engine: deps.engine,
       ...(deps.tlsEngine ? { tlsEngine: deps.tlsEngine } : {}),
-      handler: this.handler,
+      handler: new EdgeAuthorizingHandler(
+        this.handler,
+        { ...options.gateway.authorizeAtEdge, replyBudgetMs: options.replyTimeoutMs },
+        this.edgeDecisions,
+        deps.metrics,
+        logger,
+      ),
       events: this.presence,
       credentials: deps.credentials,
       metrics: deps.metrics,
@@ -100,6 +109,7 @@ export class GatewayNode {
     await this.renewLease();
     await this.inbox.start();
     this.outbox.start();
+    this.edgeDecisions.start();
     const ports = await this.gateway.start();
     const { leaseMs } = this.options;
     this.every(Math.max(50, leaseMs / 3), () => this.renewLease());
@@ -124,6 +134,7 @@ export class GatewayNode {
     await this.presence.idle();
     await this.deps.registry.releasePod(this.options.gateway.podId).catch(() => undefined);
     await this.outbox.stop(5_000);
+    await this.edgeDecisions.stop(2_000);
     this.handler.close();
     this.router.close();
     await this.inbox.stop();

@@ -27,6 +27,7 @@ import { SessionsController } from './sessions/sessions.controller';
 import { StatementsController } from './statements/statements.controller';
 import { TariffAssignmentsController } from './tariffs/tariff-assignments.controller';
 import { TariffsController } from './tariffs/tariffs.controller';
+import { StationEventsController } from './stations/station-events.controller';
 import { StationsController } from './stations/stations.controller';
 import { TokensController } from './tokens/tokens.controller';
 
@@ -60,6 +61,7 @@ class ApiModule {
       module: ApiModule,
       controllers: [
         StationsController,
+        StationEventsController,
         SessionsController,
         TokensController,
         CommandsController,

@@ -3,6 +3,7 @@ import { ackResponse, replyModeOf, TOPICS, type PodMessage, type StationCallEnve
 import type { InboundCallOutcome } from '@evcsms/gateway';
 import type { Logger } from '@evcsms/logging';
 import type { PodChannel } from '@evcsms/registry';
+import type { StationCallMetrics } from './station-call.metrics';
 
 /** Clocks of gateway and service pods may differ by this much before a call counts as overdue. */
 const EXPIRY_GRACE_MS = 1_000;
@@ -26,6 +27,8 @@ export interface StationCallConsumerOptions {
    * meter values), returning one outcome per envelope in order. Without it, one at a time.
    */
   readonly processBatch?: (envelopes: readonly StationCallEnvelope[]) => Promise<InboundCallOutcome[]>;
+  /** Messages by action and outcome, batch size and duration, lag (createStationCallMetrics). */
+  readonly metrics?: StationCallMetrics;
 }
 
 /**
@@ -60,8 +63,10 @@ export class StationCallConsumer {
   }
 
   private async processBatch(batch: readonly ConsumedMessage[]): Promise<void> {
+    const started = performance.now();
     const envelopes = this.withoutExpired(batch.map((message) => JSON.parse(message.value) as StationCallEnvelope));
     const outcomes = await this.guard(() => this.outcomesOf(envelopes));
+    this.measure(batch, envelopes, outcomes, started);
     // All replies at once (the Redis client pipelines them): a boot storm's batch is hundreds.
     const replies = envelopes.map(async (envelope, index) => {
       const outcome = outcomes[index];
@@ -92,6 +97,7 @@ export class StationCallConsumer {
     );
     if (kept.length < envelopes.length) {
       this.expired += envelopes.length - kept.length;
+      if (this.options.metrics) for (const envelope of envelopes) if (!kept.includes(envelope)) this.options.metrics.processed(envelope.action, 'expired');
       this.logger.warn('station calls skipped: their stations were already told to retry', { skipped: envelopes.length - kept.length, skippedSinceStart: this.expired });
     }
     return kept;
@@ -105,6 +111,17 @@ export class StationCallConsumer {
     else for (const envelope of claimed) processed.push(await this.processors.get(envelope.action)!(envelope));
     const byEnvelope = new Map(claimed.map((envelope, index) => [envelope, processed[index]]));
     return envelopes.map((envelope) => (this.processors.has(envelope.action) ? byEnvelope.get(envelope) : this.unclaimed(envelope)));
+  }
+
+  private measure(batch: readonly ConsumedMessage[], envelopes: readonly StationCallEnvelope[], outcomes: ReadonlyArray<InboundCallOutcome | undefined>, started: number): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    for (const [index, envelope] of envelopes.entries()) {
+      const outcome = outcomes[index];
+      metrics.processed(envelope.action, !this.processors.has(envelope.action) ? 'unclaimed' : outcome && 'error' in outcome ? 'callerror' : 'result');
+    }
+    const oldest = batch.reduce((min, message) => Math.min(min, message.timestamp), Infinity);
+    metrics.batch(batch.length, (performance.now() - started) / 1000, Number.isFinite(oldest) ? Math.max(0, (Date.now() - oldest) / 1000) : 0);
   }
 
   private unclaimed(envelope: StationCallEnvelope): InboundCallOutcome | undefined {

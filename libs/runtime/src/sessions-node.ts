@@ -2,12 +2,23 @@ import { RetryableError, type MessageBus, type Subscription } from '@evcsms/bus'
 import { TOPICS, type StationPresenceEnvelope } from '@evcsms/contracts';
 import type { Logger } from '@evcsms/logging';
 import type { PodChannel } from '@evcsms/registry';
-import { StationCallConsumer } from '@evcsms/routing';
+import type { MetricsRegistry } from '@evcsms/metrics';
+import { createStationCallMetrics, StationCallConsumer } from '@evcsms/routing';
 import { createPresenceBatchProcessor, createPresenceProcessor, OutboxRelay, SessionsProcessors, type SessionsOptions } from '@evcsms/sessions';
 import { isTransientDatabaseError, type DataSource } from '@evcsms/data-access';
+import { StationEventRetention } from './station-event-retention';
 
 export const SESSIONS_GROUP = 'sessions';
 export const SESSIONS_PRESENCE_GROUP = 'sessions-presence';
+/** How long the station event log keeps what stations reported, unless configured. */
+export const DEFAULT_STATION_EVENTS_RETENTION_DAYS = 90;
+
+export interface SessionsNodeOptions extends SessionsOptions {
+  /** Consumer metrics (messages by action and outcome, batches, lag) go here when given. */
+  readonly metrics?: MetricsRegistry;
+  /** Station events older than this are deleted (STATION_EVENTS_RETENTION_DAYS, default 90). */
+  readonly stationEventsRetentionDays?: number;
+}
 
 /**
  * The sessions service wired to the spine: station calls in its consumer group (replies back to
@@ -17,6 +28,7 @@ export const SESSIONS_PRESENCE_GROUP = 'sessions-presence';
 export class SessionsNode {
   private readonly consumer: StationCallConsumer;
   private readonly relay: OutboxRelay;
+  private readonly retention: StationEventRetention;
   private presence: Subscription | undefined;
 
   constructor(
@@ -24,7 +36,7 @@ export class SessionsNode {
     private readonly bus: MessageBus,
     channel: PodChannel,
     private readonly logger: Logger,
-    options: SessionsOptions = {},
+    options: SessionsNodeOptions = {},
   ) {
     // The sessions service is the default owner of station calls: it answers the unclaimed ones.
     const processors = new SessionsProcessors(dataSource, { ...options, logger });
@@ -38,10 +50,12 @@ export class SessionsNode {
         isTransient: isTransientDatabaseError,
         // A partition's batch in one transaction: what makes thousands of meter values per second.
         processBatch: (envelopes) => processors.processBatch(envelopes),
+        ...(options.metrics ? { metrics: createStationCallMetrics(options.metrics, SESSIONS_GROUP) } : {}),
       },
       logger,
     );
     this.relay = new OutboxRelay(dataSource, bus, { logger });
+    this.retention = new StationEventRetention(dataSource, options.stationEventsRetentionDays ?? DEFAULT_STATION_EVENTS_RETENTION_DAYS, logger);
   }
 
   async start(): Promise<void> {
@@ -65,11 +79,13 @@ export class SessionsNode {
     });
     await this.consumer.start();
     this.relay.start();
+    this.retention.start();
   }
 
   async stop(): Promise<void> {
     await this.consumer.stop();
     await this.presence?.close();
     await this.relay.stop();
+    await this.retention.stop();
   }
 }

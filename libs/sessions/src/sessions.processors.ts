@@ -17,7 +17,8 @@ import type { SessionsDataSource } from './infrastructure/database.port';
 import { planWaves } from './infrastructure/batch-plan';
 import { GroupCommit } from './infrastructure/group-commit';
 import { isInvalidInputDatabaseError } from './infrastructure/input-errors';
-import { inTransaction, type UnitOfWork } from './infrastructure/unit-of-work';
+import { sessionLifecycleLogger } from './infrastructure/session-lifecycle.logger';
+import { inTransaction, type CommittedListener, type UnitOfWork } from './infrastructure/unit-of-work';
 import type { BootNotificationCommand, BootNotificationResult } from './provisioning/boot-notification.command';
 import { BootNotificationUseCase } from './provisioning/boot-notification.usecase';
 import { ocpp16Provisioning } from './provisioning/provisioning.ocpp16.mapper';
@@ -26,6 +27,8 @@ import { StationPresenceUseCase } from './provisioning/station-presence.usecase'
 import { ocpp201Reservation } from './reservation/reservation.ocpp201.mapper';
 import { ReservationStatusUpdateUseCase } from './reservation/reservation-status-update.usecase';
 import { resolveOptions, type SessionsOptions } from './sessions.options';
+import { STATION_EVENT_ACTIONS } from './station-events/station-event.actions';
+import { appendStationEvents } from './station-events/station-event.repository';
 import type { MeterValuesCommand } from './transactions/meter-values.command';
 import { MeterValuesUseCase } from './transactions/meter-values.usecase';
 import { StartTransactionUseCase } from './transactions/start-transaction.usecase';
@@ -44,7 +47,8 @@ type Decode = (envelope: StationCallEnvelope) => Work;
 type Bulk =
   | { readonly kind: 'MeterValues'; readonly command: MeterValuesCommand }
   | { readonly kind: 'BootNotification'; readonly command: BootNotificationCommand; readonly respond: (result: BootNotificationResult) => Response }
-  | { readonly kind: 'StatusNotification'; readonly command: StatusNotificationCommand };
+  | { readonly kind: 'StatusNotification'; readonly command: StatusNotificationCommand }
+  | { readonly kind: 'StationEvent'; readonly envelope: StationCallEnvelope; readonly response: Response };
 type BatchKind = Bulk['kind'] | 'one-by-one';
 /**
  * ...then does the work in the message's unit of work and builds the response. Work that can be
@@ -69,6 +73,7 @@ export class SessionsProcessors {
   private readonly boot: BootNotificationUseCase;
   private readonly status: StatusNotificationUseCase;
   private readonly groupCommit: GroupCommit<StationCallEnvelope, InboundCallOutcome>;
+  private readonly committed: CommittedListener;
 
   constructor(
     private readonly dataSource: SessionsDataSource,
@@ -77,6 +82,7 @@ export class SessionsProcessors {
     const resolved = resolveOptions(options);
     this.groupCommit = new GroupCommit((envelopes) => this.writeBatch(envelopes), undefined, resolved.writeConcurrency);
     const logger = (this.logger = resolved.logger);
+    this.committed = sessionLifecycleLogger(logger);
     const boot = (this.boot = new BootNotificationUseCase(resolved));
     const status = (this.status = new StatusNotificationUseCase());
     const authorize = new AuthorizeUseCase();
@@ -192,6 +198,7 @@ export class SessionsProcessors {
           },
         },
       ],
+      ...stationEventHandlers(),
     ]);
   }
 
@@ -214,7 +221,7 @@ export class SessionsProcessors {
     const decoded = this.decode(envelope);
     if ('error' in decoded) return decoded;
     try {
-      return { result: await inTransaction(this.dataSource, decoded.work) };
+      return { result: await inTransaction(this.dataSource, decoded.work, this.committed) };
     } catch (error) {
       if (!isInvalidInputDatabaseError(error)) throw error;
       const sqlState = (error as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code;
@@ -247,18 +254,23 @@ export class SessionsProcessors {
     for (const [position, item] of decoded.entries()) {
       if ('work' in item) works.push({ stationId: envelopes[position]!.stationId, kind: item.work.bulk?.kind ?? 'one-by-one', work: item.work, position });
     }
-    const plan = planWaves(works, REPEATABLE_IN_A_WAVE);
+    // Station events read nothing and nothing reads them: one INSERT for all, outside the waves.
+    const events = works.filter((work) => work.kind === 'StationEvent');
+    const planned = works.filter((work) => work.kind !== 'StationEvent');
+    const plan = planWaves(planned, REPEATABLE_IN_A_WAVE);
     try {
       return await inTransaction(this.dataSource, async (uow) => {
         const written = [...outcomes];
+        const eventResults = await this.writeGroup(uow, 'StationEvent', events.map((event) => event.work));
+        for (const [i, event] of events.entries()) written[event.position] = { result: eventResults[i]! };
         for (const wave of plan) {
           for (const group of wave) {
-            const results = await this.writeGroup(uow, group.kind, group.indexes.map((index) => works[index]!.work));
-            for (const [i, index] of group.indexes.entries()) written[works[index]!.position] = { result: results[i]! };
+            const results = await this.writeGroup(uow, group.kind, group.indexes.map((index) => planned[index]!.work));
+            for (const [i, index] of group.indexes.entries()) written[planned[index]!.position] = { result: results[i]! };
           }
         }
         return written.map((outcome) => outcome!);
-      });
+      }, this.committed);
     } catch (error) {
       this.logger.warn('batch failed; processing its messages one by one', { messages: envelopes.length, error });
       const oneByOne: InboundCallOutcome[] = [];
@@ -283,6 +295,11 @@ export class SessionsProcessors {
         const results = await this.boot.executeMany(uow, boots.map((bulk) => bulk.command));
         return boots.map((bulk, i) => bulk.respond(results[i]!));
       }
+      case 'StationEvent': {
+        const events = commands('StationEvent');
+        await appendStationEvents(uow.sql, events.map((bulk) => bulk.envelope));
+        return events.map((bulk) => ({ ...bulk.response }));
+      }
       case 'one-by-one': {
         const responses: Response[] = [];
         for (const work of works) responses.push(await work(uow));
@@ -304,6 +321,22 @@ export class SessionsProcessors {
       return { error: { kind: error.kind, description: error.message } };
     }
   }
+}
+
+/** Station messages no service owns yet: appended to the station event log, then answered. */
+function stationEventHandlers(): Array<[string, ActionHandlers]> {
+  const byAction = new Map<string, Partial<Record<OcppVersion, Decode>>>();
+  for (const [protocol, actions] of Object.entries(STATION_EVENT_ACTIONS) as Array<[OcppVersion, ReadonlyMap<string, Response>]>) {
+    for (const [action, response] of actions) {
+      const decode: Decode = (envelope) =>
+        withBulk(async (uow) => {
+          await appendStationEvents(uow.sql, [envelope]);
+          return { ...response };
+        }, { kind: 'StationEvent', envelope, response });
+      byAction.set(action, { ...byAction.get(action), [protocol]: decode });
+    }
+  }
+  return [...byAction];
 }
 
 /** The processors keyed by action name, both versions in one map: the envelope says the protocol. */

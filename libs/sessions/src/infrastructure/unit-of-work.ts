@@ -58,26 +58,30 @@ function sqlState(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** Told the domain events of a transaction once it has committed (never for a rolled-back one). */
+export type CommittedListener = (events: readonly DomainEvent[]) => void;
+
 /** Runs `work` in one transaction, commits, and retries on serialization failures and deadlocks. */
-export async function inTransaction<T>(dataSource: SessionsDataSource, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(dataSource: SessionsDataSource, work: (uow: UnitOfWork) => Promise<T>, onCommitted?: CommittedListener): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await once(dataSource, work);
+      return await once(dataSource, work, onCommitted);
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(error) ?? '')) throw error;
     }
   }
 }
 
-async function once<T>(dataSource: SessionsDataSource, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+async function once<T>(dataSource: SessionsDataSource, work: (uow: UnitOfWork) => Promise<T>, onCommitted: CommittedListener | undefined): Promise<T> {
   const session = dataSource.createQueryRunner();
   await session.connect();
   try {
     await session.startTransaction();
     const uow = new UnitOfWork(new Sql(session));
     const result = await work(uow);
-    await uow.flush();
+    const events = await uow.flush();
     await session.commitTransaction();
+    onCommitted?.(events);
     return result;
   } catch (error) {
     if (session.isTransactionActive) await session.rollbackTransaction().catch(() => undefined);

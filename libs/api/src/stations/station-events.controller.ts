@@ -1,0 +1,103 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { getStation, listStationEvents, type DataSource, type StationEventEntity } from '@evcsms/data-access';
+import { RequireScope } from '../auth/api-key.guard';
+import { DATABASE } from '../http/database.token';
+import { decodeCursor, MAX_PAGE_SIZE, pageSize, toPage, type Page } from '../http/pagination';
+import { instantParameter } from '../http/parameters';
+import { badRequest, notFound } from '../http/problem';
+
+export interface StationEventView {
+  readonly action: string;
+  readonly protocol: string;
+  /** The message's payload exactly as the station sent it. */
+  readonly payload: Record<string, unknown>;
+  readonly receivedAt: string;
+}
+
+export const STATION_EVENT_SCHEMA = {
+  type: 'object',
+  properties: {
+    action: { type: 'string', description: 'the OCPP action, e.g. SecurityEventNotification, NotifyEvent' },
+    protocol: { type: 'string', enum: ['ocpp1.6', 'ocpp2.0.1'] },
+    payload: { type: 'object', additionalProperties: true, description: "the message's payload as the station sent it" },
+    receivedAt: { type: 'string', format: 'date-time', description: 'when the gateway received the message' },
+  },
+  required: ['action', 'protocol', 'payload', 'receivedAt'],
+  additionalProperties: false,
+};
+
+const STATION_EVENT_PAGE_SCHEMA = {
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: STATION_EVENT_SCHEMA },
+    nextCursor: { type: 'string', nullable: true, description: 'pass as `cursor` for the next page; null on the last page' },
+  },
+  required: ['items', 'nextCursor'],
+  additionalProperties: false,
+};
+
+const PROBLEM_CONTENT = {
+  'application/problem+json': {
+    schema: { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } }, required: ['type', 'title', 'status'] },
+  },
+};
+
+/** An action name as OCPP spells them: letters and digits (NotifyEvent, Get15118EVCertificate). */
+const ACTION = /^[A-Za-z0-9]{1,64}$/;
+
+/**
+ * What a station reported that no service owns yet (security events, firmware, diagnostics and
+ * log status, 2.0.1 reports and notifications): the station event log, newest first.
+ */
+@ApiTags('stations')
+@Controller('stations')
+@RequireScope('read')
+export class StationEventsController {
+  constructor(@Inject(DATABASE) private readonly db: DataSource) {}
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: "A station's event log, newest first",
+    description:
+      'Messages the station sent that no other resource holds (SecurityEventNotification, FirmwareStatusNotification, NotifyEvent, NotifyReport...), with their payload as sent. Kept for STATION_EVENTS_RETENTION_DAYS.',
+  })
+  @ApiParam({ name: 'id', description: 'the station id' })
+  @ApiQuery({ name: 'action', required: false, schema: { type: 'string' }, description: 'only this OCPP action' })
+  @ApiQuery({ name: 'from', required: false, schema: { type: 'string', format: 'date-time' }, description: 'received at or after (inclusive)' })
+  @ApiQuery({ name: 'to', required: false, schema: { type: 'string', format: 'date-time' }, description: 'received before (exclusive)' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 } })
+  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' }, description: 'the `nextCursor` of the previous page' })
+  @ApiOkResponse({ description: 'One page of events', schema: STATION_EVENT_PAGE_SCHEMA })
+  @ApiResponse({ status: 400, description: 'A malformed filter, limit or cursor', content: PROBLEM_CONTENT })
+  @ApiResponse({ status: 404, description: 'No such station', content: PROBLEM_CONTENT })
+  async list(
+    @Param('id') id: string,
+    @Query('action') action?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ): Promise<Page<StationEventView>> {
+    if (action !== undefined && !ACTION.test(action)) throw badRequest('action must be an OCPP action name (letters and digits)');
+    const size = pageSize(limit);
+    const after = decodeCursor<{ receivedAt: string; id: string }>(cursor, ['receivedAt', 'id']);
+    if (after && (!/^\d{1,19}$/.test(String(after.id)) || Number.isNaN(Date.parse(after.receivedAt)))) throw badRequest('cursor is not one this API issued');
+    const period = { from: from === undefined ? undefined : instantParameter(from, 'from'), to: to === undefined ? undefined : instantParameter(to, 'to') };
+    if (period.from && period.to && period.to <= period.from) throw badRequest('to must be after from');
+    if (!(await getStation(this.db, id))) throw notFound(`station ${id}`);
+    const rows = await listStationEvents(this.db, {
+      stationId: id,
+      limit: size + 1,
+      ...(action !== undefined ? { action } : {}),
+      ...(period.from ? { from: period.from } : {}),
+      ...(period.to ? { to: period.to } : {}),
+      ...(after ? { after } : {}),
+    });
+    return toPage(rows, size, toView, (row) => ({ receivedAt: row.receivedAt.toISOString(), id: row.id }));
+  }
+}
+
+function toView(row: StationEventEntity): StationEventView {
+  return { action: row.action, protocol: row.protocol, payload: row.payload, receivedAt: row.receivedAt.toISOString() };
+}

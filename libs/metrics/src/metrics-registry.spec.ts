@@ -16,6 +16,13 @@ describe('metrics registry', () => {
     expect(await registry.render()).toContain('test_messages_total{action="Heartbeat"} 5');
   });
 
+  it('names no process gauge like a counter (promtool: non-counter metrics should not have "_total" suffix)', async () => {
+    const rendered = await createMetricsRegistry().render();
+    const gauges = [...rendered.matchAll(/^# TYPE (\S+) gauge$/gm)].map((match) => match[1]);
+    expect(gauges).toContain('nodejs_active_handles');
+    expect(gauges.filter((name) => name!.endsWith('_total'))).toEqual([]);
+  });
+
   it('renders default labels on every series', async () => {
     const registry = createMetricsRegistry({ processMetrics: false, defaultLabels: { pod: 'gw-1' } });
     registry.counter('test_total', 'test').inc();

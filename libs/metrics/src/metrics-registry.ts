@@ -32,13 +32,20 @@ export interface MetricsRegistry {
 /** Latency buckets in seconds, from sub-millisecond edge work to multi-second timeouts. */
 export const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const;
 
+const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'] as const;
+
 class PromMetricsRegistry implements MetricsRegistry {
   private readonly registry = new prom.Registry();
 
   constructor(defaultLabels: Record<string, string>, processMetrics: boolean) {
     this.registry.setDefaultLabels(defaultLabels);
     // Process metrics include CPU, memory and nodejs_eventloop_lag_seconds.
-    if (processMetrics) prom.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+    if (processMetrics) {
+      prom.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+      // Gauges named like counters (promtool flags them); nodejs_active_handles{type} and the
+      // like carry the same numbers per type, so the totals are dropped, not renamed.
+      for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(name);
+    }
   }
 
   get contentType(): string {

@@ -9,9 +9,11 @@ import { SessionsOutbox1795400000500 } from './migrations/1795400000500-sessions
 import { OperatorResources1795400000600 } from './migrations/1795400000600-operator-resources';
 import { Billing1795400000700 } from './migrations/1795400000700-billing';
 import { StationEvents1795400000800 } from './migrations/1795400000800-station-events';
+import { EdgeAuthorizations1795400000820 } from './migrations/1795400000820-edge-authorizations';
 import { SitesAndStationProvisioning1795400000900 } from './migrations/1795400000900-sites-and-station-provisioning';
 import { ConnectorEntity, ConnectorStatusEventEntity } from './sessions/connector.entity';
 import { DomainEventOutboxEntity } from './sessions/domain-event-outbox.entity';
+import { EdgeAuthorizationEntity } from './sessions/edge-authorization.entity';
 import { IdTokenEntity, LocalAuthListEntity, LocalAuthListEntryEntity } from './sessions/id-token.entity';
 import { MeterValueEntity } from './sessions/meter-value.entity';
 import { ReservationEntity } from './sessions/reservation.entity';
@@ -40,6 +42,7 @@ export const ENTITIES = [
   CdrEntity,
   SiteEntity,
   StationEventEntity,
+  EdgeAuthorizationEntity,
 ];
 
 /** In order; never edit one that has shipped, add a new one. */
@@ -50,5 +53,6 @@ export const MIGRATIONS = [
   OperatorResources1795400000600,
   Billing1795400000700,
   StationEvents1795400000800,
+  EdgeAuthorizations1795400000820,
   SitesAndStationProvisioning1795400000900,
 ];

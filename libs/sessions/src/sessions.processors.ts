@@ -1,11 +1,14 @@
 import type { StationCallEnvelope, StationPresenceEnvelope } from '@evcsms/contracts';
+import { isInvalidInputDatabaseError } from '@evcsms/data-access';
 import type { InboundCallOutcome } from '@evcsms/gateway';
 import { silentLogger, type Logger } from '@evcsms/logging';
 import type { OcppVersion } from '@evcsms/ocpp';
 import type { StationCallProcessor } from '@evcsms/routing';
 import { ocpp16Authorization } from './authorization/authorization.ocpp16.mapper';
 import { ocpp201Authorization } from './authorization/authorization.ocpp201.mapper';
+import type { AuthorizeCommand } from './authorization/authorize.command';
 import { AuthorizeUseCase } from './authorization/authorize.usecase';
+import { RecordEdgeAuthorizationUseCase } from './authorization/record-edge-authorization.usecase';
 import { ocpp16Availability } from './availability/availability.ocpp16.mapper';
 import { ocpp201Availability } from './availability/availability.ocpp201.mapper';
 import type { StatusNotificationCommand } from './availability/status-notification.command';
@@ -16,7 +19,6 @@ import { InvalidPayloadError } from './domain/invalid-payload.error';
 import type { SessionsDataSource } from './infrastructure/database.port';
 import { planWaves } from './infrastructure/batch-plan';
 import { GroupCommit } from './infrastructure/group-commit';
-import { isInvalidInputDatabaseError } from './infrastructure/input-errors';
 import { sessionLifecycleLogger } from './infrastructure/session-lifecycle.logger';
 import { inTransaction, type CommittedListener, type UnitOfWork } from './infrastructure/unit-of-work';
 import type { BootNotificationCommand, BootNotificationResult } from './provisioning/boot-notification.command';
@@ -94,6 +96,12 @@ export class SessionsProcessors {
     const dataTransfer = new DataTransferUseCase(logger);
 
     const empty = async (): Promise<Response> => ({});
+    // An Authorize the gateway answered itself during an outage: recorded, nobody waits for it.
+    const recordEdgeAuthorization = new RecordEdgeAuthorizationUseCase(logger);
+    const recordEdge = (envelope: StationCallEnvelope, command: AuthorizeCommand, decision: NonNullable<StationCallEnvelope['edgeDecision']>): Work => {
+      const record = { ...command, connectionId: envelope.connectionId, messageId: envelope.messageId, decision };
+      return async (uow) => recordEdgeAuthorization.execute(uow, record).then(empty);
+    };
     this.handlers = new Map<string, ActionHandlers>([
       [
         'BootNotification',
@@ -128,10 +136,12 @@ export class SessionsProcessors {
         {
           'ocpp1.6': (envelope) => {
             const command = ocpp16Authorization.authorize(envelope);
+            if (envelope.edgeDecision) return recordEdge(envelope, command, envelope.edgeDecision);
             return async (uow) => asResponse(ocpp16Authorization.authorizeResponse(await authorize.execute(uow, command)));
           },
           'ocpp2.0.1': (envelope) => {
             const command = ocpp201Authorization.authorize(envelope);
+            if (envelope.edgeDecision) return recordEdge(envelope, command, envelope.edgeDecision);
             return async (uow) => asResponse(ocpp201Authorization.authorizeResponse(await authorize.execute(uow, command)));
           },
         },

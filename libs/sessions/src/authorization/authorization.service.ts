@@ -1,6 +1,7 @@
 import { decideAuthorization, type AuthorizationDecision, type IdTokenRef } from '../domain/authorization';
 import type { UnitOfWork } from '../infrastructure/unit-of-work';
 import { SessionRepository } from '../transactions/session.repository';
+import { EdgeAuthorizationRepository } from './edge-authorization.repository';
 import { TokenRepository } from './token.repository';
 
 export interface AuthorizeOptions {
@@ -19,4 +20,10 @@ export async function authorizeToken(uow: UnitOfWork, ref: IdTokenRef, at: Date,
   if (firstPass.status !== 'Accepted' || !options.concurrency) return firstPass;
   const elsewhere = await new SessionRepository(uow.sql).isChargingElsewhere(ref.idToken, options.concurrency.except);
   return decideAuthorization(ref, stored, at, elsewhere);
+}
+
+/** For a session start: the decision, marked when the gateway accepted this token at this station shortly before. */
+export async function withEdgeAcceptance(uow: UnitOfWork, stationId: string, idToken: string, at: Date, decision: AuthorizationDecision): Promise<AuthorizationDecision> {
+  const atEdge = await new EdgeAuthorizationRepository(uow.sql).acceptedAtEdge(stationId, idToken, at);
+  return atEdge ? { ...decision, acceptedAtEdge: true } : decision;
 }

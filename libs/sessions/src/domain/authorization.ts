@@ -16,6 +16,8 @@ export interface AuthorizationDecision {
   readonly groupIdToken: string | null;
   /** The type of the token found (or the type asked for); ISO14443 for an unknown 1.6 idTag. */
   readonly tokenType: string;
+  /** For a session start: the gateway accepted this token shortly before, during an outage. */
+  readonly acceptedAtEdge?: boolean;
 }
 
 /** A token as id_tokens stores it. */

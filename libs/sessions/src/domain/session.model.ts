@@ -15,6 +15,8 @@ export const SESSION_FLAGS = {
   meterReset: 'meter-reset',
   /** 2.0.1: at least one event happened while the station was offline. */
   offline: 'offline',
+  /** The token was Accepted by the gateway while the sessions service could not answer (edge_authorizations). */
+  authorizedAtEdge: 'authorized-at-edge',
 } as const;
 
 export type SessionFlag = (typeof SESSION_FLAGS)[keyof typeof SESSION_FLAGS];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { authorizeToken } from '../authorization/authorization.service';
+import { authorizeToken, withEdgeAcceptance } from '../authorization/authorization.service';
 import type { AuthorizationDecision } from '../domain/authorization';
 import { sessionEventsOf } from '../domain/domain-events';
 import { SESSION_FLAGS, type SessionState } from '../domain/session.model';
@@ -34,7 +34,13 @@ export class StartTransactionUseCase {
     if (known) return this.again(uow, known, command);
 
     const connector = { stationId: command.stationId, evseId: command.connectorId, connectorId: 1 };
-    const authorization = await authorizeToken(uow, { idToken: command.idTag, type: null }, command.receivedAt, { concurrency: { except: connector } });
+    const authorization = await withEdgeAcceptance(
+      uow,
+      command.stationId,
+      command.idTag,
+      command.receivedAt,
+      await authorizeToken(uow, { idToken: command.idTag, type: null }, command.receivedAt, { concurrency: { except: connector } }),
+    );
     const inserted = await sessions.insert({
       ...connector,
       protocol: 'ocpp1.6',
@@ -49,7 +55,10 @@ export class StartTransactionUseCase {
       meterStopWh: null,
       energyWh: 0n,
       stopReason: null,
-      flags: authorization.status === 'Accepted' ? [] : [SESSION_FLAGS.unauthorizedStart],
+      flags: [
+        ...(authorization.status === 'Accepted' ? [] : [SESSION_FLAGS.unauthorizedStart]),
+        ...(authorization.acceptedAtEdge ? [SESSION_FLAGS.authorizedAtEdge] : []),
+      ],
       lastSeqNo: null,
       reservationId: command.reservationId,
       remoteStartId: null,

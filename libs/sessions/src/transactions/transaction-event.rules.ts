@@ -66,6 +66,7 @@ export function applyTransactionEvent<S extends NewSession>(session: S, event: T
       authStatus: authorization.status,
       flags: authorization.status === 'Accepted' ? next.flags : withFlag(next.flags, SESSION_FLAGS.unauthorizedStart),
     };
+    if (authorization.acceptedAtEdge) next = { ...next, flags: withFlag(next.flags, SESSION_FLAGS.authorizedAtEdge) };
   }
   if (!fresh) return next;
 

@@ -1,4 +1,4 @@
-import { authorizeToken } from '../authorization/authorization.service';
+import { authorizeToken, withEdgeAcceptance } from '../authorization/authorization.service';
 import type { AuthorizationDecision } from '../domain/authorization';
 import { sessionEventsOf } from '../domain/domain-events';
 import type { SessionState } from '../domain/session.model';
@@ -22,7 +22,9 @@ export interface TransactionEventResult {
  */
 export class TransactionEventUseCase {
   async execute(uow: UnitOfWork, command: TransactionEventCommand): Promise<TransactionEventResult> {
-    const authorization = command.idToken ? await authorizeToken(uow, command.idToken, command.receivedAt) : null;
+    const authorization = command.idToken
+      ? await withEdgeAcceptance(uow, command.stationId, command.idToken.idToken, command.receivedAt, await authorizeToken(uow, command.idToken, command.receivedAt))
+      : null;
     const sessions = new SessionRepository(uow.sql);
     let before: SessionState | null = await sessions.lockByTransactionId(command.stationId, command.transactionId);
     let current: SessionState;

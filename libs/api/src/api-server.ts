@@ -19,7 +19,7 @@ import { LocalListController } from './local-list/local-list.controller';
 import { ReservationsController } from './reservations/reservations.controller';
 import { ApiRegistryReader, ConnectionsController } from './connections/connections.controller';
 import { KnownQueryInterceptor } from './http/known-query.interceptor';
-import { frameworkProblem, ProblemError, ProblemFilter, sendProblem } from './http/problem';
+import { answerFrameworkError, ProblemFilter } from './http/problem';
 import { RouteTable } from './http/route-table';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { TextGuardInterceptor } from './http/text-guard';
@@ -102,7 +102,7 @@ export async function startApiServer(deps: ApiDependencies, options: ApiServerOp
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
     // Errors Fastify answers before routing (a path parameter too long, a malformed URL) are problems too.
-    frameworkErrors: (error, _request, reply) => sendProblem(reply, frameworkProblem(error) ?? new ProblemError(500, 'Internal Server Error', 'An unexpected error occurred')),
+    frameworkErrors: answerFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(deps), adapter, { logger: false, abortOnError: false });
   app.setGlobalPrefix('api/v1');

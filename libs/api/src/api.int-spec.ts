@@ -201,7 +201,7 @@ describe('operator API over real HTTP', () => {
     const document = await call('GET', '/docs-json', { key: null });
     expect(document.status).toBe(200);
     expect(Object.keys(document.body.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/stations', '/api/v1/sessions', '/api/v1/tokens', '/api/v1/stations/{id}/commands/{command}']),
+      expect.arrayContaining(['/api/v1/stations', '/api/v1/sessions', '/api/v1/tokens', '/api/v1/stations/{id}/commands/reset']),
     );
     const ui = await fetch(`http://127.0.0.1:${platform.api.port}/docs`);
     expect(ui.status).toBe(200);

@@ -1,11 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { findTokenByValue, getSession, type DataSource } from '@evcsms/data-access';
 import type { FastifyReply } from 'fastify';
 import { DATABASE } from '../http/database.token';
 import { RequireScope } from '../auth/api-key.guard';
 import { JsonSchemaPipe } from '../http/json-schema.pipe';
+import { flagParameter } from '../http/parameters';
 import { badRequest, notFound, ProblemError } from '../http/problem';
+import { ApiAnswer, ApiProblems } from '../openapi/api-contract.decorators';
+import { PENDING_COMMAND } from './command.schemas';
 import { ApiPendingCommands, StationCaller } from './station-caller';
 import { STATION_COMMANDS } from './station-commands';
 
@@ -29,11 +32,12 @@ export class CommandsController {
       `Commands: ${Object.keys(STATION_COMMANDS).join(', ')}. Answers 200 with the station's status and payload, ` +
       '202 when queued for an offline station (queueIfOffline=true), 404 unknown station, 409 offline, 502 station CALLERROR, 504 station timeout.',
   })
+  // The document publishes one operation per command, with its body (openapi/command-operations.ts).
   @ApiParam({ name: 'command', enum: Object.keys(STATION_COMMANDS) })
-  @ApiQuery({ name: 'queueIfOffline', required: false, enum: ['true', 'false'] })
-  @ApiQuery({ name: 'ttlSeconds', required: false })
-  @ApiQuery({ name: 'timeoutSeconds', required: false })
-  @ApiBody({ required: false, schema: { type: 'object' } })
+  @ApiQuery({ name: 'queueIfOffline', required: false, schema: { type: 'string', enum: ['true', 'false'] }, description: 'queue the command if the station is offline (202)' })
+  @ApiQuery({ name: 'ttlSeconds', required: false, schema: { type: 'integer', minimum: 1, default: 86_400 }, description: 'how long a queued command waits for the station' })
+  @ApiQuery({ name: 'timeoutSeconds', required: false, schema: { type: 'integer', minimum: 1, default: 30 }, description: "how long to wait for the station's answer" })
+  @ApiProblems(400, 404, 409, 429, 502, 504)
   async send(
     @Param('id') stationId: string,
     @Param('command') command: string,
@@ -53,7 +57,7 @@ export class CommandsController {
       tokenTypeOf: async (idToken) => (await findTokenByValue(this.db, idToken))?.type,
     });
     const answer = await this.station.send(stationId, call.action, call.payload, {
-      queueIfOffline: queueIfOffline === 'true',
+      queueIfOffline: flagParameter(queueIfOffline, 'queueIfOffline') ?? false,
       ttlMs: seconds(ttlSeconds, 'ttlSeconds', 86_400) * 1000,
       timeoutMs: seconds(timeoutSeconds, 'timeoutSeconds', 30) * 1000,
     });
@@ -67,6 +71,8 @@ export class CommandsController {
   @Get('commands/:commandId')
   @RequireScope('read')
   @ApiOperation({ summary: 'Status of a command queued for an offline station' })
+  @ApiAnswer(PENDING_COMMAND)
+  @ApiProblems(404)
   async status(@Param('commandId') commandId: string): Promise<Record<string, unknown>> {
     const record = await this.pending.get(commandId);
     if (!record) throw notFound(`command ${commandId}`);

@@ -17,6 +17,8 @@ export interface CommandContext {
 }
 
 interface CommandDefinition {
+  /** One line for the OpenAPI operation of this command. */
+  readonly summary: string;
   /** JSON schema of the request body (also published in OpenAPI). */
   readonly body: Record<string, unknown>;
   readonly toOcpp: (body: Record<string, unknown>, context: CommandContext) => Promise<OcppCall> | OcppCall;
@@ -26,7 +28,8 @@ const evseConnector = { evseId: { type: 'integer', minimum: 0 }, connectorId: { 
 const object = (properties: Record<string, unknown>, required: string[] = []): Record<string, unknown> => ({
   type: 'object',
   properties,
-  required,
+  // OpenAPI 3.0 (JSON Schema draft 4) wants a non-empty `required` or none at all.
+  ...(required.length > 0 ? { required } : {}),
   additionalProperties: false,
 });
 const v16 = (context: CommandContext): boolean => context.protocol === 'ocpp1.6';
@@ -46,6 +49,7 @@ function evse201(body: Record<string, unknown>): Record<string, unknown> | undef
 
 export const STATION_COMMANDS: Record<string, CommandDefinition> = {
   'remote-start': {
+    summary: 'Start a session remotely (RemoteStartTransaction / RequestStartTransaction)',
     body: object({ ...evseConnector, idToken: { type: 'string', minLength: 1, maxLength: 36 }, idTokenType: { type: 'string' } }, ['idToken']),
     toOcpp: async (body, context) =>
       v16(context)
@@ -62,6 +66,7 @@ export const STATION_COMMANDS: Record<string, CommandDefinition> = {
           },
   },
   'remote-stop': {
+    summary: 'Stop a session remotely (RemoteStopTransaction / RequestStopTransaction)',
     body: object({ sessionId: { type: 'string', format: 'uuid' } }, ['sessionId']),
     toOcpp: async (body, context) => {
       const transactionId = await context.transactionIdOf(body['sessionId'] as string);
@@ -74,6 +79,7 @@ export const STATION_COMMANDS: Record<string, CommandDefinition> = {
     },
   },
   reset: {
+    summary: 'Reset the station: Soft/OnIdle or Hard/Immediate (Reset)',
     body: object({ type: { enum: ['Soft', 'Hard', 'Immediate', 'OnIdle'] } }),
     toOcpp: (body, context) => {
       const type = body['type'] as string | undefined;
@@ -82,6 +88,7 @@ export const STATION_COMMANDS: Record<string, CommandDefinition> = {
     },
   },
   unlock: {
+    summary: 'Unlock a connector (UnlockConnector)',
     body: object(evseConnector, ['evseId']),
     toOcpp: (body, context) =>
       v16(context)
@@ -89,6 +96,7 @@ export const STATION_COMMANDS: Record<string, CommandDefinition> = {
         : { action: 'UnlockConnector', payload: { evseId: num(body, 'evseId'), connectorId: num(body, 'connectorId') ?? 1 } },
   },
   'change-availability': {
+    summary: 'Make the station, an EVSE or a connector operative or inoperative (ChangeAvailability)',
     body: object({ ...evseConnector, operative: { type: 'boolean' } }, ['operative']),
     toOcpp: (body, context) => {
       const operative = body['operative'] === true;
@@ -98,6 +106,7 @@ export const STATION_COMMANDS: Record<string, CommandDefinition> = {
     },
   },
   'trigger-message': {
+    summary: 'Ask the station to send a message now (TriggerMessage)',
     body: object({ message: { type: 'string', minLength: 1 }, ...evseConnector }, ['message']),
     toOcpp: (body, context) => {
       if (v16(context)) {
@@ -109,6 +118,7 @@ export const STATION_COMMANDS: Record<string, CommandDefinition> = {
     },
   },
   'get-configuration': {
+    summary: 'Read configuration keys (GetConfiguration / GetVariables; all keys: GetBaseReport)',
     body: object({ keys: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 100 } }),
     toOcpp: (body, context) => {
       const keys = (body['keys'] as string[] | undefined) ?? [];
@@ -119,14 +129,16 @@ export const STATION_COMMANDS: Record<string, CommandDefinition> = {
     },
   },
   'set-configuration': {
+    summary: 'Set a configuration key (ChangeConfiguration / SetVariables)',
     body: object({ key: { type: 'string', minLength: 1 }, value: { type: 'string' } }, ['key', 'value']),
     toOcpp: (body, context) =>
       v16(context)
         ? { action: 'ChangeConfiguration', payload: { key: body['key'], value: body['value'] } }
         : { action: 'SetVariables', payload: { setVariableData: [{ ...variableRef(body['key'] as string), attributeValue: body['value'] }] } },
   },
-  'clear-cache': { body: object({}), toOcpp: () => ({ action: 'ClearCache', payload: {} }) },
+  'clear-cache': { summary: 'Clear the authorization cache (ClearCache)', body: object({}), toOcpp: () => ({ action: 'ClearCache', payload: {} }) },
   'data-transfer': {
+    summary: 'Send a vendor-specific message (DataTransfer)',
     body: object({ vendorId: { type: 'string', minLength: 1 }, messageId: { type: 'string' }, data: { type: 'string' } }, ['vendorId']),
     toOcpp: (body) => ({ action: 'DataTransfer', payload: { ...body } }),
   },

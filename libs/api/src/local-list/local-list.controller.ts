@@ -1,12 +1,15 @@
 import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { applyLocalListUpdate, getLocalList, recordLocalListVersion, type DataSource, type IdTokenStatus, type LocalList, type LocalListEntry } from '@evcsms/data-access';
 import type { OcppVersion } from '@evcsms/ocpp';
 import { RequireScope } from '../auth/api-key.guard';
 import { stationRefused, StationCaller } from '../commands/station-caller';
 import { DATABASE } from '../http/database.token';
 import { JsonSchemaPipe } from '../http/json-schema.pipe';
+import { flagParameter } from '../http/parameters';
 import { badRequest } from '../http/problem';
+import { ApiAnswer, ApiJsonBody, ApiProblems } from '../openapi/api-contract.decorators';
+import { component, dateTime, integer, nullable, string, view } from '../openapi/schema-components';
 
 interface EntryBody {
   idToken: string;
@@ -54,6 +57,15 @@ export interface LocalListView {
   readonly entries: ReadonlyArray<{ idToken: string; type: string; status: string; groupId: string | null; expiresAt: string | null }>;
 }
 
+const LOCAL_LIST = component(
+  'LocalList',
+  view({
+    stationId: string,
+    version: { ...nullable(integer), description: 'the version the station holds; null before the first update' },
+    entries: { type: 'array', items: view({ idToken: string, type: string, status: string, groupId: nullable(string), expiresAt: nullable(dateTime) }) },
+  }),
+);
+
 @ApiTags('local authorization lists')
 @Controller('stations/:id/local-list')
 export class LocalListController {
@@ -66,8 +78,10 @@ export class LocalListController {
   @RequireScope('read')
   @ApiOperation({ summary: "The local authorization list the station last accepted, and its version; refresh=true asks the station for its version (GetLocalListVersion)" })
   @ApiQuery({ name: 'refresh', required: false, enum: ['true', 'false'] })
+  @ApiAnswer(LOCAL_LIST)
+  @ApiProblems(404, 409, 502, 504)
   async get(@Param('id') stationId: string, @Query('refresh') refresh?: string): Promise<LocalListView> {
-    if (refresh === 'true') {
+    if (flagParameter(refresh, 'refresh') === true) {
       const protocol = await this.station.protocolOf(stationId);
       const answer = await this.station.ask(stationId, 'GetLocalListVersion', {});
       const version = answer[protocol === 'ocpp1.6' ? 'listVersion' : 'versionNumber'];
@@ -82,7 +96,9 @@ export class LocalListController {
     summary: 'Send the station a new local list version (SendLocalList, Full or Differential)',
     description: 'The version is the stored one plus one. 200 with the list once the station accepted it; 409 with stationStatus on Failed, NotSupported or VersionMismatch (send a Full update then).',
   })
-  @ApiBody({ schema: UPDATE_SCHEMA })
+  @ApiJsonBody(component('LocalListUpdate', UPDATE_SCHEMA))
+  @ApiAnswer(LOCAL_LIST)
+  @ApiProblems(404, 409, 502, 504)
   async update(@Param('id') stationId: string, @Body(new JsonSchemaPipe<UpdateBody>(UPDATE_SCHEMA)) body: UpdateBody): Promise<LocalListView> {
     const protocol = await this.station.protocolOf(stationId);
     const entries = body.entries.map(toEntry);

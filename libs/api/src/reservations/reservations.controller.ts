@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   getReservation,
   insertReservation,
@@ -16,6 +16,8 @@ import { DATABASE } from '../http/database.token';
 import { JsonSchemaPipe } from '../http/json-schema.pipe';
 import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
 import { badRequest, notFound, ProblemError } from '../http/problem';
+import { ApiAnswer, ApiJsonBody, ApiPageQuery, ApiProblems } from '../openapi/api-contract.decorators';
+import { component, dateTime, integer, nullable, pageOf, string, view } from '../openapi/schema-components';
 
 const STATUSES: ReservationStatus[] = ['Requested', 'Accepted', 'Rejected', 'Used', 'Cancelled', 'Expired'];
 
@@ -51,6 +53,20 @@ export interface ReservationView {
   readonly createdAt: string;
 }
 
+const RESERVATION = component(
+  'Reservation',
+  view({
+    id: { type: 'integer', description: 'the reservation id sent to the station' },
+    stationId: string,
+    evseId: nullable(integer),
+    connectorId: nullable(integer),
+    idToken: string,
+    expiresAt: dateTime,
+    status: { type: 'string', enum: STATUSES },
+    createdAt: dateTime,
+  }),
+);
+
 @ApiTags('reservations')
 @Controller()
 export class ReservationsController {
@@ -65,7 +81,9 @@ export class ReservationsController {
     summary: 'Reserve a station, EVSE or connector for a token until a time (ReserveNow)',
     description: '201 with the reservation once the station accepted it; 409 with stationStatus when it answered Occupied, Faulted, Unavailable or Rejected, or is offline.',
   })
-  @ApiBody({ schema: CREATE_SCHEMA })
+  @ApiJsonBody(component('ReservationCreate', CREATE_SCHEMA))
+  @ApiAnswer(RESERVATION, 201)
+  @ApiProblems(400, 404, 409, 502, 504)
   async create(@Param('id') stationId: string, @Body(new JsonSchemaPipe<CreateReservation>(CREATE_SCHEMA)) body: CreateReservation): Promise<ReservationView> {
     const expiresAt = new Date(body.expiresAt);
     if (expiresAt.getTime() <= Date.now()) throw badRequest('expiresAt must be in the future');
@@ -103,8 +121,9 @@ export class ReservationsController {
   @ApiOperation({ summary: 'Reservations, newest first; past their expiry without a station report they read as Expired' })
   @ApiQuery({ name: 'stationId', required: false })
   @ApiQuery({ name: 'status', required: false, enum: STATUSES })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiPageQuery()
+  @ApiAnswer(pageOf('Reservation', RESERVATION))
+  @ApiProblems(400)
   async list(
     @Query('stationId') stationId?: string,
     @Query('status') status?: string,
@@ -125,6 +144,9 @@ export class ReservationsController {
 
   @Get('reservations/:id')
   @RequireScope('read')
+  @ApiOperation({ summary: 'One reservation' })
+  @ApiAnswer(RESERVATION)
+  @ApiProblems(404)
   async get(@Param('id') id: string): Promise<ReservationView> {
     return this.view(reservationNumber(id));
   }
@@ -132,6 +154,8 @@ export class ReservationsController {
   @Delete('reservations/:id')
   @RequireScope('operate')
   @ApiOperation({ summary: 'Cancel a reservation at the station (CancelReservation); 409 when it is no longer open or the station refuses' })
+  @ApiAnswer(RESERVATION)
+  @ApiProblems(404, 409, 502, 504)
   async cancel(@Param('id') id: string): Promise<ReservationView> {
     const reservation = await this.find(reservationNumber(id));
     if (reservation.status !== 'Accepted' && reservation.status !== 'Requested') {

@@ -5,7 +5,11 @@ import { getSession, listSessions, meterValuesOf, sessionBilling, type DataSourc
 import { DATABASE } from '../http/database.token';
 import { RequireScope } from '../auth/api-key.guard';
 import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
+import { periodParameters, UUID } from '../http/parameters';
 import { badRequest, notFound } from '../http/problem';
+import { ApiAnswer, ApiPageQuery, ApiPeriodQuery, ApiProblems } from '../openapi/api-contract.decorators';
+import { MONEY } from '../openapi/money.schema';
+import { component, dateTime, integer, nullable, pageOf, string, view } from '../openapi/schema-components';
 
 export interface SessionView {
   readonly id: string;
@@ -32,7 +36,53 @@ export interface SessionCostView {
   readonly tariffId?: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SESSION_PROPERTIES = {
+  id: { type: 'string', format: 'uuid' },
+  stationId: string,
+  evseId: integer,
+  connectorId: integer,
+  idToken: nullable(string),
+  status: { type: 'string', enum: ['active', 'completed'] },
+  startedAt: dateTime,
+  endedAt: nullable(dateTime),
+  energyWh: { type: 'number', description: 'energy delivered so far, Wh' },
+  stopReason: nullable(string),
+  flags: { type: 'array', items: string },
+  protocol: string,
+  transactionId: { type: 'string', description: "the station's transaction id" },
+};
+const SESSION = component('Session', view(SESSION_PROPERTIES));
+const SESSION_DETAIL = component(
+  'SessionDetail',
+  view(
+    {
+      ...SESSION_PROPERTIES,
+      cost: MONEY,
+      currency: string,
+      costAt: nullable(dateTime),
+      cdrId: nullable(string),
+      tariffId: nullable(string),
+    },
+    ['cost', 'currency', 'costAt', 'cdrId', 'tariffId'],
+  ),
+);
+const METER_VALUES = component(
+  'MeterValues',
+  view({
+    items: {
+      type: 'array',
+      items: view({
+        sampledAt: dateTime,
+        measurand: string,
+        phase: nullable(string),
+        location: nullable(string),
+        context: nullable(string),
+        unit: string,
+        value: { type: 'number' },
+      }),
+    },
+  }),
+);
 
 @ApiTags('sessions')
 @Controller('sessions')
@@ -44,10 +94,10 @@ export class SessionsController {
   @ApiOperation({ summary: 'Charging sessions, newest first' })
   @ApiQuery({ name: 'stationId', required: false })
   @ApiQuery({ name: 'status', required: false, enum: ['active', 'completed'] })
-  @ApiQuery({ name: 'from', required: false, description: 'started at or after (ISO-8601)' })
-  @ApiQuery({ name: 'to', required: false, description: 'started before (ISO-8601)' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiPeriodQuery('started')
+  @ApiPageQuery()
+  @ApiAnswer(pageOf('Session', SESSION))
+  @ApiProblems(400)
   async list(
     @Query('stationId') stationId?: string,
     @Query('status') status?: string,
@@ -63,8 +113,7 @@ export class SessionsController {
       limit: size + 1,
       ...(stationId !== undefined ? { stationId } : {}),
       ...(status !== undefined ? { status } : {}),
-      ...(from !== undefined ? { from: instant(from, 'from') } : {}),
-      ...(to !== undefined ? { to: instant(to, 'to') } : {}),
+      ...periodParameters(from, to),
       ...(after ? { after } : {}),
     });
     return toPage(rows, size, toView, (row) => ({ startedAt: row.startedAt.toISOString(), id: row.id }));
@@ -75,6 +124,8 @@ export class SessionsController {
     summary: 'One session, with energy in Wh and its cost',
     description: '`cost` (Money) and `currency`: the live cost while the session runs (as of `costAt`), the total of its CDR (`cdrId`) once it ended; absent when no tariff applies.',
   })
+  @ApiAnswer(SESSION_DETAIL)
+  @ApiProblems(404)
   async get(@Param('id') id: string): Promise<SessionView & SessionCostView> {
     if (!UUID.test(id)) throw notFound(`session ${id}`);
     const row = await getSession(this.db, id);
@@ -96,7 +147,9 @@ export class SessionsController {
 
   @Get(':id/meter-values')
   @ApiOperation({ summary: 'The session’s sampled values in time order' })
-  @ApiQuery({ name: 'measurand', required: false })
+  @ApiQuery({ name: 'measurand', required: false, schema: { type: 'string' }, description: 'e.g. Energy.Active.Import.Register' })
+  @ApiAnswer(METER_VALUES)
+  @ApiProblems(404)
   async meterValues(@Param('id') id: string, @Query('measurand') measurand?: string): Promise<{ items: unknown[] }> {
     if (!UUID.test(id)) throw notFound(`session ${id}`);
     if (!(await getSession(this.db, id))) throw notFound(`session ${id}`);
@@ -131,10 +184,4 @@ function toView(row: TransactionEntity): SessionView {
     protocol: row.protocol,
     transactionId: row.ocppTransactionId,
   };
-}
-
-function instant(value: string, name: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw badRequest(`${name} must be an ISO-8601 date-time`);
-  return date;
 }

@@ -1,13 +1,51 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { buildStatement, statementToCsv, type Statement } from '@evcsms/billing';
 import { cdrFromRow, moneyView } from '@evcsms/billing-service';
 import { cdrsIssuedBetween, type DataSource } from '@evcsms/data-access';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/api-key.guard';
 import { DATABASE } from '../http/database.token';
-import { instantParameter } from '../http/parameters';
+import { periodParameters } from '../http/parameters';
 import { badRequest, ProblemError } from '../http/problem';
+import { ApiPeriodQuery, ApiProblems } from '../openapi/api-contract.decorators';
+import { MONEY } from '../openapi/money.schema';
+import { component, dateTime, integer, nullable, string, view } from '../openapi/schema-components';
+
+const STATEMENT = component(
+  'Statement',
+  view({
+    groupBy: { type: 'string', enum: ['token', 'group'] },
+    from: dateTime,
+    to: dateTime,
+    groups: {
+      type: 'array',
+      items: view({
+        key: { ...nullable(string), description: 'the token uid or group; null for sessions whose token has no group' },
+        currency: string,
+        totals: view({ cdrCount: integer, energyWh: integer, cost: MONEY }),
+        lines: {
+          type: 'array',
+          items: view({
+            cdrId: string,
+            record: { type: 'string', enum: ['DEBIT', 'CREDIT'] },
+            creditReferenceId: nullable(string),
+            replacesCdrId: nullable(string),
+            sessionId: string,
+            stationId: string,
+            tokenUid: string,
+            tokenGroup: nullable(string),
+            startDateTime: dateTime,
+            endDateTime: dateTime,
+            issuedAt: dateTime,
+            energyWh: integer,
+            cost: MONEY,
+          }),
+        },
+      }),
+    },
+  }),
+);
 
 /** A statement is built in memory: beyond this many records, ask for a shorter period. */
 const MAX_STATEMENT_RECORDS = 100_000;
@@ -25,10 +63,10 @@ export class StatementsController {
       'The CDRs issued in [from, to) (a credit lands in the period it is issued in), grouped per token uid or group and currency. Totals are sums of the CDRs to the minor unit.',
   })
   @ApiQuery({ name: 'groupBy', required: false, enum: ['token', 'group'], description: 'default token' })
-  @ApiQuery({ name: 'from', required: true, description: 'ISO-8601, inclusive' })
-  @ApiQuery({ name: 'to', required: true, description: 'ISO-8601, exclusive' })
+  @ApiPeriodQuery('issued', true)
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'default json' })
-  @ApiProduces('application/json', 'text/csv')
+  @ApiResponse({ status: 200, description: 'The statement', content: { 'application/json': { schema: STATEMENT }, 'text/csv': { schema: { type: 'string' } } } })
+  @ApiProblems(400, 422)
   async statement(
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query('from') from?: string,
@@ -39,9 +77,7 @@ export class StatementsController {
     if (groupBy !== 'token' && groupBy !== 'group') throw badRequest('groupBy must be token or group');
     if (format !== 'json' && format !== 'csv') throw badRequest('format must be json or csv');
     if (from === undefined || to === undefined) throw badRequest('from and to are required');
-    const start = instantParameter(from, 'from');
-    const end = instantParameter(to, 'to');
-    if (end.getTime() <= start.getTime()) throw badRequest('to must be after from');
+    const { from: start, to: end } = periodParameters(from, to) as { from: Date; to: Date };
     const rows = await cdrsIssuedBetween(this.db, start, end, MAX_STATEMENT_RECORDS + 1);
     if (rows.length > MAX_STATEMENT_RECORDS) throw new ProblemError(422, 'Unprocessable Entity', `more than ${MAX_STATEMENT_RECORDS} records in the period; ask for a shorter one`);
     const statement = buildStatement(rows.map(cdrFromRow), { groupBy, from: start, to: end });

@@ -1,10 +1,13 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { connectorsOf, getStation, listStations, type ConnectorEntity, type DataSource, type StationEntity } from '@evcsms/data-access';
 import { DATABASE } from '../http/database.token';
 import { RequireScope } from '../auth/api-key.guard';
 import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
+import { flagParameter } from '../http/parameters';
 import { notFound } from '../http/problem';
+import { ApiAnswer, ApiPageQuery, ApiProblems } from '../openapi/api-contract.decorators';
+import { component, dateTime, integer, nullable, pageOf, string, view } from '../openapi/schema-components';
 
 export interface StationView {
   readonly id: string;
@@ -20,20 +23,25 @@ export interface StationView {
   readonly connectors: ReadonlyArray<{ evseId: number; connectorId: number; status: string; ocppStatus: string; errorCode: string | null; statusAt: string }>;
 }
 
-const STATION_SCHEMA = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    protocol: { type: 'string', enum: ['ocpp1.6', 'ocpp2.0.1'], nullable: true },
+const STATION = component(
+  'Station',
+  view({
+    id: string,
+    protocol: { type: 'string', enum: ['ocpp1.6', 'ocpp2.0.1'], nullable: true, description: 'null until it first connected' },
     online: { type: 'boolean' },
-    vendor: { type: 'string', nullable: true },
-    model: { type: 'string', nullable: true },
+    vendor: nullable(string),
+    model: nullable(string),
+    serialNumber: nullable(string),
+    firmwareVersion: nullable(string),
+    registrationStatus: nullable(string),
+    lastBootAt: nullable(dateTime),
+    lastSeenAt: nullable(dateTime),
     connectors: {
       type: 'array',
-      items: { type: 'object', properties: { evseId: { type: 'integer' }, connectorId: { type: 'integer' }, status: { type: 'string' } } },
+      items: view({ evseId: integer, connectorId: integer, status: string, ocppStatus: string, errorCode: nullable(string), statusAt: dateTime }),
     },
-  },
-};
+  }),
+);
 
 @ApiTags('stations')
 @Controller('stations')
@@ -43,21 +51,22 @@ export class StationsController {
 
   @Get()
   @ApiOperation({ summary: 'List stations with their online flag, protocol and connector statuses' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiPageQuery()
   @ApiQuery({ name: 'online', required: false, enum: ['true', 'false'] })
-  @ApiOkResponse({ schema: { type: 'object', properties: { items: { type: 'array', items: STATION_SCHEMA }, nextCursor: { type: 'string', nullable: true } } } })
+  @ApiAnswer(pageOf('Station', STATION))
+  @ApiProblems(400)
   async list(@Query('limit') limit?: string, @Query('cursor') cursor?: string, @Query('online') online?: string): Promise<Page<StationView>> {
     const size = pageSize(limit);
     const after = decodeCursor<{ id: string }>(cursor, ['id']);
-    const stations = await listStations(this.db, { limit: size + 1, ...(after ? { afterId: after.id } : {}), ...(online === undefined ? {} : { online: online === 'true' }) });
+    const stations = await listStations(this.db, { limit: size + 1, ...(after ? { afterId: after.id } : {}), ...(online === undefined ? {} : { online: flagParameter(online, 'online')! }) });
     const connectors = await connectorsOf(this.db, stations.slice(0, size).map((station) => station.id));
     return toPage(stations, size, (station) => toView(station, connectors.get(station.id) ?? []), (station) => ({ id: station.id }));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One station' })
-  @ApiOkResponse({ schema: STATION_SCHEMA })
+  @ApiAnswer(STATION)
+  @ApiProblems(400, 404)
   async get(@Param('id') id: string): Promise<StationView> {
     const station = await getStation(this.db, id);
     if (!station) throw notFound(`station ${id}`);

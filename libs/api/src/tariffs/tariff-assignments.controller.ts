@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   assignTariff,
   getStation,
@@ -15,7 +15,9 @@ import { DATABASE } from '../http/database.token';
 import { JsonSchemaPipe } from '../http/json-schema.pipe';
 import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
 import { badRequest, notFound } from '../http/problem';
-import { assignmentView, type TariffAssignmentView } from './tariff.views';
+import { ApiAnswer, ApiJsonBody, ApiPageQuery, ApiProblems } from '../openapi/api-contract.decorators';
+import { component, pageOf } from '../openapi/schema-components';
+import { assignmentView, STATION_TARIFF, TARIFF_ASSIGNMENT, type TariffAssignmentView } from './tariff.views';
 
 const SCOPES: TariffAssignmentScope[] = ['token-group', 'connector', 'evse', 'station', 'site', 'default'];
 
@@ -86,7 +88,9 @@ export class TariffAssignmentsController {
     description:
       'Sessions starting at or after effectiveFrom are priced with it. The station assignment it replaces ends there. Connector, EVSE and token-group assignments (POST /tariff-assignments) take precedence.',
   })
-  @ApiBody({ schema: STATION_TARIFF_SCHEMA })
+  @ApiJsonBody(component('StationTariffAssign', STATION_TARIFF_SCHEMA))
+  @ApiAnswer(TARIFF_ASSIGNMENT)
+  @ApiProblems(400, 404)
   async assignToStation(@Param('id') stationId: string, @Body(new JsonSchemaPipe<StationTariffBody>(STATION_TARIFF_SCHEMA)) body: StationTariffBody): Promise<TariffAssignmentView> {
     if (!(await getStation(this.db, stationId))) throw notFound(`station ${stationId}`);
     await this.requireTariff(body.tariffId);
@@ -97,6 +101,8 @@ export class TariffAssignmentsController {
   @Get('stations/:id/tariff')
   @RequireScope('read')
   @ApiOperation({ summary: 'The tariff assigned to a station now (station scope); 404 when there is none' })
+  @ApiAnswer(STATION_TARIFF)
+  @ApiProblems(404)
   async stationTariff(@Param('id') stationId: string): Promise<Record<string, unknown>> {
     const now = Date.now();
     const current = (await stationTariffAssignments(this.db, stationId)).find(
@@ -119,7 +125,9 @@ export class TariffAssignmentsController {
     summary: 'Assign a tariff to a token group, connector, EVSE, station, site, or as the default',
     description: 'The assignment of the same target still open at effectiveFrom ends there. Resolved once per session, at its start.',
   })
-  @ApiBody({ schema: ASSIGNMENT_SCHEMA })
+  @ApiJsonBody(component('TariffAssignmentCreate', ASSIGNMENT_SCHEMA))
+  @ApiAnswer(TARIFF_ASSIGNMENT, 201)
+  @ApiProblems(400)
   async create(@Body(new JsonSchemaPipe<AssignmentBody>(ASSIGNMENT_SCHEMA)) body: AssignmentBody): Promise<TariffAssignmentView> {
     const fields = SCOPE_FIELDS[body.scope];
     const errors = [
@@ -151,8 +159,9 @@ export class TariffAssignmentsController {
   @ApiQuery({ name: 'scope', required: false, enum: SCOPES })
   @ApiQuery({ name: 'stationId', required: false })
   @ApiQuery({ name: 'tariffId', required: false })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiPageQuery()
+  @ApiAnswer(pageOf('TariffAssignment', TARIFF_ASSIGNMENT))
+  @ApiProblems(400)
   async list(
     @Query('scope') scope?: string,
     @Query('stationId') stationId?: string,

@@ -1,4 +1,6 @@
 import type { TariffAssignmentEntity, TariffEntity } from '@evcsms/data-access';
+import { component, dateTime, integer, nullable, pageOf, string, view } from '../openapi/schema-components';
+import { TARIFF_SCHEMA } from './tariff-documents';
 
 /** A tariff version as the API shows it: the OCPI Tariff object, with our `version` and OCPI `last_updated`. */
 export function tariffView(row: TariffEntity): Record<string, unknown> {
@@ -50,3 +52,41 @@ export function assignmentView(row: TariffAssignmentEntity): TariffAssignmentVie
     createdAt: row.createdAt.toISOString(),
   };
 }
+
+const TARIFF_PROPERTIES = { ...TARIFF_SCHEMA.properties, version: integer, last_updated: dateTime };
+const TARIFF_REQUIRED = [...TARIFF_SCHEMA.required, 'id', 'version', 'last_updated'];
+
+/** A tariff version: the OCPI Tariff object (open: OCPI fields pass through) with version and last_updated. */
+export const TARIFF = component('Tariff', { ...TARIFF_SCHEMA, properties: TARIFF_PROPERTIES, required: TARIFF_REQUIRED });
+export const TARIFF_PAGE = pageOf('Tariff', TARIFF);
+export const TARIFF_DETAIL = component('TariffDetail', {
+  ...TARIFF_SCHEMA,
+  description: 'The latest version of a tariff, with the list of all its versions.',
+  properties: {
+    ...TARIFF_PROPERTIES,
+    versions: { type: 'array', items: view({ version: integer, start_date_time: nullable(dateTime), end_date_time: nullable(dateTime), last_updated: dateTime }) },
+  },
+  required: [...TARIFF_REQUIRED, 'versions'],
+});
+
+const SCOPE = { type: 'string', enum: ['token-group', 'connector', 'evse', 'station', 'site', 'default'] };
+export const TARIFF_ASSIGNMENT = component(
+  'TariffAssignment',
+  view({
+    id: string,
+    scope: SCOPE,
+    stationId: nullable(string),
+    evseId: nullable(integer),
+    connectorId: nullable(integer),
+    siteId: nullable(string),
+    tokenGroup: nullable(string),
+    tariffId: string,
+    effectiveFrom: nullable(dateTime),
+    effectiveUntil: nullable(dateTime),
+    createdAt: dateTime,
+  }),
+);
+export const STATION_TARIFF = component(
+  'StationTariff',
+  view({ id: string, scope: SCOPE, stationId: string, tariffId: string, effectiveFrom: nullable(dateTime), effectiveUntil: nullable(dateTime) }),
+);

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { insertTariffVersion, isUniqueViolation, listLatestTariffs, tariffVersionsOf, type DataSource, type TariffEntity } from '@evcsms/data-access';
 import { RequireScope } from '../auth/api-key.guard';
 import { DATABASE } from '../http/database.token';
 import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
 import { badRequest, notFound, ProblemError } from '../http/problem';
 import { checkedTariff, fieldError, isJsonObject, TARIFF_SCHEMA } from './tariff-documents';
-import { tariffView, versionSummary } from './tariff.views';
+import { ApiAnswer, ApiJsonBody, ApiPageQuery, ApiProblems } from '../openapi/api-contract.decorators';
+import { component } from '../openapi/schema-components';
+import { TARIFF, TARIFF_DETAIL, TARIFF_PAGE, tariffView, versionSummary } from './tariff.views';
+
+const TARIFF_BODY = component('TariffCreate', TARIFF_SCHEMA);
 
 @ApiTags('tariffs')
 @Controller('tariffs')
@@ -20,7 +24,9 @@ export class TariffsController {
     summary: 'Create a tariff (OCPI 2.2.1 Tariff object); 201 with its id and version 1',
     description: '400 with `errors: [{path, message}]` (JSON Pointers) when the tariff is invalid; 409 when the id is taken.',
   })
-  @ApiBody({ schema: TARIFF_SCHEMA })
+  @ApiJsonBody(TARIFF_BODY)
+  @ApiAnswer(TARIFF, 201)
+  @ApiProblems(400, 409)
   async create(@Body() body: unknown): Promise<Record<string, unknown>> {
     if (!isJsonObject(body)) throw badRequest('The request body must be an OCPI Tariff object');
     if (body['version'] !== undefined && body['version'] !== 1) throw fieldError('/version', 'a new tariff is version 1; add versions with POST /tariffs/{id}/versions');
@@ -41,7 +47,9 @@ export class TariffsController {
     description:
       'The next version number is assigned. Without `start_date_time` the version applies from now. Sessions keep the versions known when they started. Same currency as the tariff.',
   })
-  @ApiBody({ schema: TARIFF_SCHEMA })
+  @ApiJsonBody(TARIFF_BODY)
+  @ApiAnswer(TARIFF, 201)
+  @ApiProblems(400, 404, 409)
   async addVersion(@Param('id') id: string, @Body() body: unknown): Promise<Record<string, unknown>> {
     if (!isJsonObject(body)) throw badRequest('The request body must be an OCPI Tariff object');
     const versions = await this.versionsOf(id);
@@ -63,8 +71,9 @@ export class TariffsController {
   @Get()
   @RequireScope('read')
   @ApiOperation({ summary: 'Tariffs (latest version of each), by id' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiPageQuery()
+  @ApiAnswer(TARIFF_PAGE)
+  @ApiProblems(400)
   async list(@Query('limit') limit?: string, @Query('cursor') cursor?: string): Promise<Page<Record<string, unknown>>> {
     const size = pageSize(limit);
     const after = decodeCursor<{ id: string }>(cursor, ['id']);
@@ -75,6 +84,8 @@ export class TariffsController {
   @Get(':id')
   @RequireScope('read')
   @ApiOperation({ summary: 'A tariff: its latest version, and the list of its versions' })
+  @ApiAnswer(TARIFF_DETAIL)
+  @ApiProblems(404)
   async get(@Param('id') id: string): Promise<Record<string, unknown>> {
     const versions = await this.versionsOf(id);
     return { ...tariffView(versions[versions.length - 1]!), versions: versions.map(versionSummary) };
@@ -83,6 +94,8 @@ export class TariffsController {
   @Get(':id/versions/:version')
   @RequireScope('read')
   @ApiOperation({ summary: 'One version of a tariff, as it was created' })
+  @ApiAnswer(TARIFF)
+  @ApiProblems(404)
   async version(@Param('id') id: string, @Param('version') version: string): Promise<Record<string, unknown>> {
     const found = (await this.versionsOf(id)).find((row) => String(row.version) === version);
     if (!found) throw notFound(`version ${version} of tariff ${id}`);

@@ -1,4 +1,4 @@
-import { MoreThan, QueryFailedError, type DataSource } from 'typeorm';
+import { QueryFailedError, type DataSource } from 'typeorm';
 import { IdTokenEntity } from '../sessions/id-token.entity';
 
 export function saveToken(db: DataSource, token: Partial<IdTokenEntity>): Promise<IdTokenEntity> {
@@ -9,8 +9,13 @@ export function getToken(db: DataSource, id: string): Promise<IdTokenEntity | nu
   return db.getRepository(IdTokenEntity).findOneBy({ id });
 }
 
-export function listTokens(db: DataSource, query: { limit: number; afterId?: string }): Promise<IdTokenEntity[]> {
-  return db.getRepository(IdTokenEntity).find({ where: query.afterId !== undefined ? { id: MoreThan(query.afterId) } : {}, order: { id: 'ASC' }, take: query.limit });
+/** Tokens by id; `idToken` matches case-insensitively (as OCPP compares IdTokens, on the unique index's expression). */
+export function listTokens(db: DataSource, query: { limit: number; afterId?: string; idToken?: string; type?: string }): Promise<IdTokenEntity[]> {
+  const select = db.getRepository(IdTokenEntity).createQueryBuilder('t').orderBy('t.id', 'ASC').take(query.limit);
+  if (query.afterId !== undefined) select.andWhere('t.id > :afterId', { afterId: query.afterId });
+  if (query.idToken !== undefined) select.andWhere('lower(t.id_token) = lower(:idToken)', { idToken: query.idToken });
+  if (query.type !== undefined) select.andWhere('t.type = :type', { type: query.type });
+  return select.getMany();
 }
 
 /** A token by its value, case-insensitively (as OCPP compares IdTokens); ISO14443 first if several types share it. */

@@ -1,0 +1,60 @@
+import type { OpenAPIObject, OperationObject, ParameterObject, PathItemObject, ResponseObject } from '@nestjs/swagger';
+import { COMMAND_ANSWER, QUEUED_COMMAND } from '../commands/command.schemas';
+import { STATION_COMMANDS } from '../commands/station-commands';
+import { problemResponse } from './api-contract.decorators';
+import { component } from './schema-components';
+
+const GENERIC_SUFFIX = '/commands/{command}';
+
+/**
+ * `POST /stations/{id}/commands/{command}` is one route, but each command has its own body: the
+ * document publishes one operation per command (`.../commands/reset`, ...) with that command's
+ * schema, so a generated client types each call's body and answer. A oneOf body on the generic
+ * path could not tie a body to its command name.
+ */
+export function publishCommandOperations(document: OpenAPIObject): void {
+  const genericPath = Object.keys(document.paths).find((path) => path.endsWith(GENERIC_SUFFIX));
+  const generic = genericPath ? document.paths[genericPath]?.post : undefined;
+  if (!genericPath || !generic) throw new Error('the generic command route is missing from the OpenAPI document');
+  delete document.paths[genericPath];
+  const parameters = (generic.parameters ?? []).filter((parameter) => (parameter as ParameterObject).name !== 'command');
+  for (const [command, definition] of Object.entries(STATION_COMMANDS)) {
+    const name = command.replace(/(^|-)([a-z])/g, (_match, _dash: string, letter: string) => letter.toUpperCase());
+    const operation: OperationObject = {
+      ...generic,
+      operationId: `CommandsController_${name.charAt(0).toLowerCase()}${name.slice(1)}`,
+      summary: definition.summary,
+      parameters,
+      requestBody: {
+        required: Array.isArray(definition.body['required']) && definition.body['required'].length > 0,
+        content: { 'application/json': { schema: component(`${name}Command`, definition.body) } },
+      },
+      responses: {
+        ...generic.responses,
+        '200': { description: "The station's answer", content: { 'application/json': { schema: COMMAND_ANSWER } } },
+        '202': { description: 'Queued for the offline station (queueIfOffline=true)', content: { 'application/json': { schema: QUEUED_COMMAND } } },
+      },
+    };
+    const item: PathItemObject = { post: operation };
+    document.paths[genericPath.replace(GENERIC_SUFFIX, `/commands/${command}`)] = item;
+  }
+}
+
+/**
+ * What every operation can answer: 400 (an unknown query parameter, KnownQueryInterceptor), 401
+ * and 403 (the API key guard). Every error is written by ProblemFilter, so every error response
+ * is published as the one Problem component, however a controller declared it.
+ */
+export function addCommonProblems(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of [item.get, item.put, item.post, item.delete, item.patch]) {
+      if (!operation) continue;
+      for (const status of [400, 401, 403]) operation.responses[String(status)] ??= { description: '' };
+      for (const [status, response] of Object.entries(operation.responses as Record<string, ResponseObject>)) {
+        if (Number(status) < 400) continue;
+        const problem = problemResponse(Number(status));
+        operation.responses[status] = { ...response, description: response.description || problem.description, content: problem.content };
+      }
+    }
+  }
+}

@@ -31,6 +31,8 @@ async function main(): Promise<void> {
       registry: spine.registry,
       pendingCommands: spine.pendingCommands,
       adminApiKey,
+      // The gateways' call timeout (same variable, same default): the bound of timeoutSeconds.
+      callTimeoutMs: envInt(env, 'OCPP_CALL_TIMEOUT_MS', 30_000, { min: 1 }),
       metrics,
       readiness: () => {
         const checks = { bus: spine.bus.health().healthy, registry: spine.registryHealth().healthy, database: database.dataSource.isInitialized };

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       registry: spine.registry,
       pendingCommands: spine.pendingCommands,
       adminApiKey: config.adminApiKey,
+      callTimeoutMs: config.gateway.callTimeoutMs,
       metrics,
       readiness: () => {
         const report = gateway.gateway.readiness();

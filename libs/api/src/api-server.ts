@@ -13,6 +13,7 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysService } from './auth/api-keys.service';
 import { CdrsController } from './cdrs/cdrs.controller';
+import { CommandLimits, DEFAULT_CALL_TIMEOUT_MS } from './commands/command-limits';
 import { CommandsController } from './commands/commands.controller';
 import { ApiCommandRouter, ApiConnectionRegistry, ApiPendingCommands, StationCaller } from './commands/station-caller';
 import { LocalListController } from './local-list/local-list.controller';
@@ -37,6 +38,8 @@ export interface ApiDependencies {
   readonly registry: Pick<ConnectionRegistry, 'lookup' | 'list'>;
   readonly pendingCommands: Pick<PendingCommandStore, 'get'>;
   readonly adminApiKey: string | undefined;
+  /** The gateway's call timeout (OCPP_CALL_TIMEOUT_MS): the longest `timeoutSeconds` of a command; default 30 s. */
+  readonly callTimeoutMs?: number;
   readonly metrics: MetricsRegistry;
   readonly readiness: () => ReadinessReport | Promise<ReadinessReport>;
   readonly logger: Logger;
@@ -81,6 +84,7 @@ class ApiModule {
         { provide: ApiRegistryReader, useValue: deps.registry },
         { provide: ApiPendingCommands, useValue: deps.pendingCommands },
         StationCaller,
+        { provide: CommandLimits, useValue: { callTimeoutMs: deps.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS } },
         { provide: ApiKeysService, useValue: new ApiKeysService(deps.dataSource, deps.adminApiKey) },
         { provide: APP_GUARD, useFactory: (reflector: Reflector, keys: ApiKeysService) => new ApiKeyGuard(reflector, keys), inject: [Reflector, ApiKeysService] },
         // After authentication, before every pipe and handler: NUL, control characters, unpaired surrogates.

@@ -1,7 +1,7 @@
 import { InProcessBus } from '@evcsms/bus';
 import { openDatabase, type DataSource } from '@evcsms/data-access';
 import { DEFAULT_GATEWAY_OPTIONS, InMemoryCredentialStore } from '@evcsms/gateway';
-import { silentLogger } from '@evcsms/logging';
+import { createLogger, silentLogger } from '@evcsms/logging';
 import { createMetricsRegistry } from '@evcsms/metrics';
 import { InProcessConnectionRegistry, InProcessPendingCommandStore, InProcessPodChannel } from '@evcsms/registry';
 import { GatewayNode } from '@evcsms/routing';
@@ -36,14 +36,18 @@ export class InProcessPlatform {
   private sessions: SessionsNode | undefined;
   private billing: BillingNode | undefined;
   private ocppPort = 0;
+  /** What the API logged (info and above) and its metrics. */
+  readonly apiLogs: Array<Record<string, unknown>> = [];
+  readonly apiMetrics = createMetricsRegistry({ processMetrics: false });
 
-  static async start(options: { withSessions: boolean; withBilling?: boolean; billingTimeZone?: string }): Promise<InProcessPlatform> {
+  /** `callTimeoutMs`: the gateway's call timeout, and with it the API's bound on `timeoutSeconds`. */
+  static async start(options: { withSessions: boolean; withBilling?: boolean; billingTimeZone?: string; callTimeoutMs?: number }): Promise<InProcessPlatform> {
     const platform = new InProcessPlatform();
-    await platform.boot(options.withSessions, options.withBilling ?? options.withSessions, options.billingTimeZone ?? 'UTC');
+    await platform.boot(options.withSessions, options.withBilling ?? options.withSessions, options.billingTimeZone ?? 'UTC', options.callTimeoutMs ?? DEFAULT_GATEWAY_OPTIONS.callTimeoutMs);
     return platform;
   }
 
-  private async boot(withSessions: boolean, withBilling: boolean, billingTimeZone: string): Promise<void> {
+  private async boot(withSessions: boolean, withBilling: boolean, billingTimeZone: string, callTimeoutMs: number): Promise<void> {
     this.database = await createTestDatabase();
     this.dataSource = await openDatabase({ url: this.database.url });
     const channel = new InProcessPodChannel();
@@ -53,7 +57,7 @@ export class InProcessPlatform {
     }
     this.node = new GatewayNode(
       {
-        gateway: { ...DEFAULT_GATEWAY_OPTIONS, host: '127.0.0.1', port: 0, podId: 'pod-api', unknownStations: 'accept', allowSecurityProfile0: true },
+        gateway: { ...DEFAULT_GATEWAY_OPTIONS, host: '127.0.0.1', port: 0, podId: 'pod-api', unknownStations: 'accept', allowSecurityProfile0: true, callTimeoutMs },
         leaseMs: 5_000,
         replyTimeoutMs: 2_000,
         // As in embedded mode: a station's message is answered once it has been processed.
@@ -83,9 +87,10 @@ export class InProcessPlatform {
         registry: this.registry,
         pendingCommands: this.pendingCommands,
         adminApiKey: ADMIN_KEY,
-        metrics: createMetricsRegistry({ processMetrics: false }),
+        callTimeoutMs,
+        metrics: this.apiMetrics,
         readiness: () => ({ ready: true, checks: {} }),
-        logger: silentLogger,
+        logger: createLogger({ sink: (line) => this.apiLogs.push(JSON.parse(line) as Record<string, unknown>) }),
       },
       { host: '127.0.0.1', port: 0 },
     );

@@ -53,6 +53,18 @@ describe.each(ENGINES)('OCPP gateway on the %s engine', (engine) => {
     expect(client.protocol).toBe('ocpp1.6');
   });
 
+  it('logs one line when a station connects and one when it disconnects, with the reason', async () => {
+    harness = await startTestGateway(engine);
+    const client = await connect('CP-LOG', ['ocpp2.0.1']);
+    const connected = harness.logs.filter((line) => line['msg'] === 'station connected');
+    expect(connected).toEqual([expect.objectContaining({ level: 'info', stationId: 'CP-LOG', protocol: 'ocpp2.0.1', securityProfile: 0, connectionId: expect.any(String) })]);
+    client.close();
+    await client.until(() => harness.logs.some((line) => line['msg'] === 'station disconnected'), 3_000, 'the disconnect log line');
+    expect(harness.logs.filter((line) => line['msg'] === 'station disconnected')).toEqual([
+      expect.objectContaining({ stationId: 'CP-LOG', connectionId: connected[0]!['connectionId'], reason: 'closed-by-station', closeCode: expect.any(Number) }),
+    ]);
+  });
+
   describe('station identity in the path', () => {
     beforeEach(async () => {
       harness = await startTestGateway(engine);

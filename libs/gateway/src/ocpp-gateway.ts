@@ -343,6 +343,13 @@ export class OcppGateway {
       securityProfile: identity.securityProfile,
       connectedAt: connection.connectedAt,
     });
+    this.deps.logger.info('station connected', {
+      stationId: identity.stationId,
+      connectionId: identity.connectionId,
+      protocol: identity.protocol,
+      securityProfile: identity.securityProfile,
+      remoteAddress: socket.remoteAddress,
+    });
     if (this.draining) connection.close(CLOSE_SERVICE_RESTART, 'Gateway restarting', 'drained');
   }
 
@@ -358,6 +365,13 @@ export class OcppGateway {
     if (connection.closed) return;
     connection.closedBySocket();
     this.metrics.disconnects.inc({ reason });
+    this.deps.logger.info('station disconnected', {
+      stationId: connection.stationId,
+      connectionId: connection.identity.connectionId,
+      reason,
+      closeCode: code,
+      connectedSec: Math.round((Date.now() - connection.connectedAt.getTime()) / 1000),
+    });
     this.deps.events.offline({
       stationId: connection.stationId,
       connectionId: connection.identity.connectionId,

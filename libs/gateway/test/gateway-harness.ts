@@ -1,4 +1,4 @@
-import { silentLogger } from '@evcsms/logging';
+import { createLogger } from '@evcsms/logging';
 import { createMetricsRegistry, type MetricsRegistry } from '@evcsms/metrics';
 import { NodeWsEngine, selectEngine, type EngineName } from '@evcsms/ws-engine';
 import { InMemoryCredentialStore } from '../src/auth/credential-cache';
@@ -50,6 +50,8 @@ export interface TestGateway {
   readonly events: RecordingEvents;
   readonly metrics: MetricsRegistry;
   readonly calls: InboundCall[];
+  /** Every line the gateway logged (info and above), parsed. */
+  readonly logs: Array<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startTestGateway(
   const events = new RecordingEvents();
   const metrics = createMetricsRegistry({ processMetrics: false });
   const calls: InboundCall[] = [];
+  const logs: Array<Record<string, unknown>> = [];
   const handler: StationCallHandler = {
     handle: async (call) => {
       calls.push(call);
@@ -84,7 +87,7 @@ export async function startTestGateway(
     events,
     credentials,
     metrics,
-    logger: silentLogger,
+    logger: createLogger({ sink: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) }),
   });
   const { port, tlsPort } = await gateway.start();
   return {
@@ -96,6 +99,7 @@ export async function startTestGateway(
     events,
     metrics,
     calls,
+    logs,
     close: () => gateway.close(),
   };
 }

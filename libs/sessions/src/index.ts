@@ -11,6 +11,7 @@ export {
 } from './sessions.processors';
 export { resolveOptions, type SessionsOptions, type ResolvedSessionsOptions, type RegistrationStatus } from './sessions.options';
 export { SESSIONS_TOPICS, type SessionsTopic } from './sessions.topics';
+export { STATION_EVENT_ACTIONS } from './station-events/station-event.actions';
 export { OutboxRelay, type OutboxRelayOptions } from './infrastructure/outbox-relay';
 export type { SessionsDataSource, SqlSession, SqlQueryResult } from './infrastructure/database.port';
 export { inTransaction, UnitOfWork, Sql } from './infrastructure/unit-of-work';

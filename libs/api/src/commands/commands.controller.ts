@@ -6,9 +6,10 @@ import { DATABASE } from '../http/database.token';
 import { RequireScope } from '../auth/api-key.guard';
 import { JsonSchemaPipe } from '../http/json-schema.pipe';
 import { flagParameter } from '../http/parameters';
-import { badRequest, notFound, ProblemError } from '../http/problem';
+import { notFound, ProblemError } from '../http/problem';
 import { ApiAnswer, ApiProblems } from '../openapi/api-contract.decorators';
 import { PENDING_COMMAND } from './command.schemas';
+import { CommandLimits, MAX_TTL_SECONDS, timeoutSecondsParameter, ttlSecondsParameter } from './command-limits';
 import { ApiPendingCommands, StationCaller } from './station-caller';
 import { STATION_COMMANDS } from './station-commands';
 
@@ -21,6 +22,7 @@ export class CommandsController {
     @Inject(DATABASE) private readonly db: DataSource,
     private readonly station: StationCaller,
     private readonly pending: ApiPendingCommands,
+    private readonly limits: CommandLimits,
   ) {}
 
   @Post('stations/:id/commands/:command')
@@ -35,8 +37,15 @@ export class CommandsController {
   // The document publishes one operation per command, with its body (openapi/command-operations.ts).
   @ApiParam({ name: 'command', enum: Object.keys(STATION_COMMANDS) })
   @ApiQuery({ name: 'queueIfOffline', required: false, schema: { type: 'string', enum: ['true', 'false'] }, description: 'queue the command if the station is offline (202)' })
-  @ApiQuery({ name: 'ttlSeconds', required: false, schema: { type: 'integer', minimum: 1, default: 86_400 }, description: 'how long a queued command waits for the station' })
-  @ApiQuery({ name: 'timeoutSeconds', required: false, schema: { type: 'integer', minimum: 1, default: 30 }, description: "how long to wait for the station's answer" })
+  @ApiQuery({ name: 'ttlSeconds', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_TTL_SECONDS, default: 86_400 }, description: 'how long a queued command waits for the station: 1 s to 30 days' })
+  @ApiQuery({
+    name: 'timeoutSeconds',
+    required: false,
+    schema: { type: 'integer', minimum: 1, default: 30 },
+    description:
+      "how long to wait for the station's answer: 1 s up to the gateway call timeout (OCPP_CALL_TIMEOUT_MS, 30 s by default; the default is that timeout, at most 30 s). " +
+      "More is refused with 400: the station's one outbound call slot is held no longer, and a command still queued behind another when its time is up is never sent.",
+  })
   @ApiProblems(400, 404, 409, 429, 502, 504)
   async send(
     @Param('id') stationId: string,
@@ -58,8 +67,8 @@ export class CommandsController {
     });
     const answer = await this.station.send(stationId, call.action, call.payload, {
       queueIfOffline: flagParameter(queueIfOffline, 'queueIfOffline') ?? false,
-      ttlMs: seconds(ttlSeconds, 'ttlSeconds', 86_400) * 1000,
-      timeoutMs: seconds(timeoutSeconds, 'timeoutSeconds', 30) * 1000,
+      ttlMs: ttlSecondsParameter(ttlSeconds) * 1000,
+      timeoutMs: timeoutSecondsParameter(timeoutSeconds, this.limits) * 1000,
     });
     if (answer.status === 'queued') {
       void reply.status(202);
@@ -85,11 +94,4 @@ export class CommandsController {
     if (session.status !== 'active') throw new ProblemError(409, 'Conflict', `session ${sessionId} has already ended`);
     return session.ocppTransactionId;
   }
-}
-
-function seconds(raw: string | undefined, name: string, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 30 * 86_400) throw badRequest(`${name} must be a whole number of seconds`);
-  return value;
 }

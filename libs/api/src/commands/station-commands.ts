@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { OcppVersion } from '@evcsms/ocpp';
 import { badRequest } from '../http/problem';
+import { refuseRefusedTrigger } from './trigger-message.policy';
 
 /** One API command as OCPP: the action and payload for the station's protocol version. */
 export interface OcppCall {
@@ -109,6 +110,7 @@ export const STATION_COMMANDS: Record<string, CommandDefinition> = {
     summary: 'Ask the station to send a message now (TriggerMessage)',
     body: object({ message: { type: 'string', minLength: 1 }, ...evseConnector }, ['message']),
     toOcpp: (body, context) => {
+      refuseRefusedTrigger(body['message'] as string);
       if (v16(context)) {
         const connectorId = num(body, 'evseId') ?? num(body, 'connectorId');
         return { action: 'TriggerMessage', payload: { requestedMessage: body['message'], ...(connectorId !== undefined ? { connectorId } : {}) } };

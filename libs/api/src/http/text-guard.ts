@@ -1,6 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { isInvalidInputDatabaseError } from '@evcsms/data-access';
 import type { FastifyRequest } from 'fastify';
-import type { Observable } from 'rxjs';
+import { catchError, throwError, type Observable } from 'rxjs';
 import { badRequest } from './problem';
 
 /**
@@ -85,7 +86,8 @@ function member(key: string): string {
 /**
  * Runs after authentication and before any pipe or handler: a request with such text is answered
  * 400 problem+json naming every place (`errors[].path`), and never reaches the database or a
- * station.
+ * station. Behind it, a value PostgreSQL still refuses (SQLSTATE class 22: a date out of its
+ * range, text hidden in an opaque cursor) is the request's fault too: 400, not 500.
  */
 @Injectable()
 export class TextGuardInterceptor implements NestInterceptor {
@@ -96,6 +98,8 @@ export class TextGuardInterceptor implements NestInterceptor {
         throw badRequest(`Text in ${violations.map((violation) => violation.path).join(', ')} is not accepted: ${violations[0]!.message}`, { errors: violations });
       }
     }
-    return next.handle();
+    return next
+      .handle()
+      .pipe(catchError((error: unknown) => throwError(() => (isInvalidInputDatabaseError(error) ? badRequest('A value in the request cannot be stored or compared') : error))));
   }
 }

@@ -8,6 +8,7 @@ export interface OutboundRequest {
   readonly messageId: string;
   readonly action: string;
   readonly frame: string;
+  /** The requester's whole wait, counted from enqueue: time queued behind other calls included. */
   readonly timeoutMs: number;
   readonly resolve: (result: OutboundCallResult) => void;
 }
@@ -17,13 +18,28 @@ interface InFlight extends OutboundRequest {
   readonly timer: NodeJS.Timeout;
 }
 
+/** The least time a queued call must have left to be sent at all (or half its timeout, if shorter). */
+const MIN_ANSWER_MS = 1_000;
+
+function notSent(request: OutboundRequest): string {
+  return `not sent: the station was still busy with an earlier call within ${request.timeoutMs} ms`;
+}
+
+interface Waiting {
+  readonly request: OutboundRequest;
+  readonly deadline: number;
+  readonly timer: NodeJS.Timeout;
+}
+
 /**
  * OCPP-J allows one outstanding CALL per direction: CSMS calls to a station wait here (bounded)
- * until the previous one is answered or times out.
+ * until the previous one is answered or times out. A call's timeout runs from the moment it is
+ * queued: one that is still waiting when its requester stops waiting is failed and never sent, so
+ * a station never executes a command whose outcome nobody is there to record.
  */
 export class OutboundCallQueue {
   private current: InFlight | undefined;
-  private readonly waiting: OutboundRequest[] = [];
+  private readonly waiting: Waiting[] = [];
   /** Ids that timed out recently, so a late answer is told apart from a stray one. */
   private readonly timedOut: string[] = [];
 
@@ -50,7 +66,13 @@ export class OutboundCallQueue {
       request.resolve({ status: 'failed', failure: 'queue-full', message: `more than ${this.maxWaiting} calls already queued for this station` });
       return;
     }
-    this.waiting.push(request);
+    const timer = setTimeout(() => {
+      const index = this.waiting.findIndex((waiting) => waiting.request === request);
+      if (index === -1) return;
+      this.waiting.splice(index, 1);
+      request.resolve({ status: 'failed', failure: 'timeout', message: notSent(request) });
+    }, request.timeoutMs);
+    this.waiting.push({ request, deadline: Date.now() + request.timeoutMs, timer });
   }
 
   /** Hands back the in-flight call a response belongs to, or says why none does. */
@@ -62,10 +84,22 @@ export class OutboundCallQueue {
     return { request: current, elapsedMs: Date.now() - current.sentAt };
   }
 
-  /** After a response is handled: send the next waiting call. */
+  /**
+   * After a response or a timeout: send the next waiting call that still has time for an answer.
+   * One with less than a second (or half its timeout, if shorter) left is failed unsent: the
+   * station would likely execute it after its requester had been told it timed out.
+   */
   next(): void {
-    const following = this.waiting.shift();
-    if (following) this.start(following);
+    for (let following = this.waiting.shift(); following; following = this.waiting.shift()) {
+      clearTimeout(following.timer);
+      const { request } = following;
+      const left = following.deadline - Date.now();
+      if (left >= Math.min(MIN_ANSWER_MS, request.timeoutMs / 2)) {
+        this.start(request, left);
+        return;
+      }
+      request.resolve({ status: 'failed', failure: 'timeout', message: notSent(request) });
+    }
   }
 
   failAll(failure: OutboundFailure, message: string): void {
@@ -74,10 +108,13 @@ export class OutboundCallQueue {
       this.current.resolve({ status: 'failed', failure, message });
       this.current = undefined;
     }
-    for (const request of this.waiting.splice(0)) request.resolve({ status: 'failed', failure, message });
+    for (const { request, timer } of this.waiting.splice(0)) {
+      clearTimeout(timer);
+      request.resolve({ status: 'failed', failure, message });
+    }
   }
 
-  private start(request: OutboundRequest): void {
+  private start(request: OutboundRequest, timeoutMs = request.timeoutMs): void {
     const timer = setTimeout(() => {
       if (this.current?.messageId !== request.messageId) return;
       this.current = undefined;
@@ -86,7 +123,7 @@ export class OutboundCallQueue {
       this.onTimeout(request, request.timeoutMs);
       request.resolve({ status: 'failed', failure: 'timeout', message: `no answer within ${request.timeoutMs} ms` });
       this.next();
-    }, request.timeoutMs);
+    }, timeoutMs);
     this.current = { ...request, sentAt: Date.now(), timer };
     if (!this.transmit(request.frame)) {
       clearTimeout(timer);

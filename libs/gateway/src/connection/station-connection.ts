@@ -182,7 +182,10 @@ export class StationConnection {
     }
   }
 
-  call(action: string, payload: Record<string, unknown>, timeoutMs = this.services.limits.callTimeoutMs): Promise<OutboundCallResult> {
+  /** `timeoutMs` is capped at the gateway's call timeout: no requester holds the station's one outbound slot longer. */
+  call(action: string, payload: Record<string, unknown>, requestedTimeoutMs?: number): Promise<OutboundCallResult> {
+    const limit = this.services.limits.callTimeoutMs;
+    const timeoutMs = requestedTimeoutMs === undefined ? limit : Math.min(requestedTimeoutMs, limit);
     if (this.closed) return Promise.resolve({ status: 'failed', failure: 'offline', message: 'station connection is closed' });
     const sender = senderOf(this.identity.protocol, action);
     if (sender === undefined || sender === 'ChargingStation') {

@@ -14,11 +14,13 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysService } from './auth/api-keys.service';
 import { CdrsController } from './cdrs/cdrs.controller';
 import { CommandLimits, DEFAULT_CALL_TIMEOUT_MS } from './commands/command-limits';
+import { CommandLog } from './commands/command-log';
 import { CommandsController } from './commands/commands.controller';
 import { ApiCommandRouter, ApiConnectionRegistry, ApiPendingCommands, StationCaller } from './commands/station-caller';
 import { LocalListController } from './local-list/local-list.controller';
 import { ReservationsController } from './reservations/reservations.controller';
 import { ApiRegistryReader, ConnectionsController } from './connections/connections.controller';
+import { registerAccessLog } from './http/access-log';
 import { KnownQueryInterceptor } from './http/known-query.interceptor';
 import { answerFrameworkError, ProblemFilter } from './http/problem';
 import { RouteTable } from './http/route-table';
@@ -84,6 +86,7 @@ class ApiModule {
         { provide: ApiRegistryReader, useValue: deps.registry },
         { provide: ApiPendingCommands, useValue: deps.pendingCommands },
         StationCaller,
+        { provide: CommandLog, useValue: new CommandLog(deps.logger, deps.metrics) },
         { provide: CommandLimits, useValue: { callTimeoutMs: deps.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS } },
         { provide: ApiKeysService, useValue: new ApiKeysService(deps.dataSource, deps.adminApiKey) },
         { provide: APP_GUARD, useFactory: (reflector: Reflector, keys: ApiKeysService) => new ApiKeyGuard(reflector, keys), inject: [Reflector, ApiKeysService] },
@@ -111,6 +114,7 @@ export async function startApiServer(deps: ApiDependencies, options: ApiServerOp
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(deps), adapter, { logger: false, abortOnError: false });
   app.setGlobalPrefix('api/v1');
   app.get(RouteTable).recordFrom(app.getHttpAdapter().getInstance());
+  registerAccessLog(app.getHttpAdapter().getInstance(), deps.logger, deps.metrics);
 
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 

@@ -5,6 +5,7 @@ import type { CommandResult } from '@evcsms/contracts';
 import type { ConnectionRegistry, PendingCommandStore } from '@evcsms/registry';
 import type { CommandRouter, SendCommandOptions } from '@evcsms/routing';
 import { DATABASE } from '../http/database.token';
+import { CommandLog } from './command-log';
 import { badRequest, notFound, ProblemError } from '../http/problem';
 
 /** DI tokens for the spine parts the API talks to. */
@@ -30,6 +31,7 @@ export class StationCaller {
     @Inject(DATABASE) private readonly db: DataSource,
     private readonly router: ApiCommandRouter,
     private readonly registry: ApiConnectionRegistry,
+    private readonly commandLog: CommandLog,
   ) {}
 
   /** Online: the protocol it connected with; offline: the one it last used. */
@@ -46,7 +48,9 @@ export class StationCaller {
 
   /** The station's response payload, or 202-worthy "queued"; anything else is thrown as a problem. */
   async send(stationId: string, action: string, payload: Record<string, unknown>, options: SendCommandOptions = {}): Promise<StationAnswer> {
+    const answered = this.commandLog.sent(stationId, action);
     const result = await this.router.send(stationId, action, payload, options);
+    answered(result);
     switch (result.status) {
       case 'result':
       case 'queued':

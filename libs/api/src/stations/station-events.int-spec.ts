@@ -104,10 +104,10 @@ describe('station event log: GET /stations/{id}/events', () => {
     const cs = await boot201('CS-REDELIVERY');
     await cs.call('r1', 'SecurityEventNotification', { type: 'SettingSystemTime', timestamp: at(4) });
     expect(await rowsOf('CS-REDELIVERY')).toBe(1);
-    const envelope = await waitFor(() => consumed.find((message) => message.key === 'CS-REDELIVERY' && message.value.includes('"messageId":"r1"')), {
+    const envelope = (await waitFor(() => consumed.find((message) => message.key === 'CS-REDELIVERY' && message.value.includes('"messageId":"r1"')), {
       description: 'the tap saw the envelope',
       timeoutMs: 5_000,
-    });
+    }))!;
 
     await platform.bus.publish(TOPICS.stationCalls, [
       { key: envelope.key, value: envelope.value },

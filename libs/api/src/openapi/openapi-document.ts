@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { addCommonProblems, publishCommandOperations } from './command-operations';
+import { toOpenApi30 } from './openapi30-dialect';
 import { componentSchemas } from './schema-components';
 
 const TAGS: ReadonlyArray<[string, string]> = [
@@ -38,5 +39,5 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   publishCommandOperations(document);
   addCommonProblems(document);
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...componentSchemas() } };
-  return document;
+  return toOpenApi30(document);
 }

@@ -9,6 +9,7 @@ import { SessionsOutbox1795400000500 } from './migrations/1795400000500-sessions
 import { OperatorResources1795400000600 } from './migrations/1795400000600-operator-resources';
 import { Billing1795400000700 } from './migrations/1795400000700-billing';
 import { StationEvents1795400000800 } from './migrations/1795400000800-station-events';
+import { LocalListUpdates1795400000810 } from './migrations/1795400000810-local-list-updates';
 import { EdgeAuthorizations1795400000820 } from './migrations/1795400000820-edge-authorizations';
 import { SitesAndStationProvisioning1795400000900 } from './migrations/1795400000900-sites-and-station-provisioning';
 import { ConnectorEntity, ConnectorStatusEventEntity } from './sessions/connector.entity';
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   OperatorResources1795400000600,
   Billing1795400000700,
   StationEvents1795400000800,
+  LocalListUpdates1795400000810,
   EdgeAuthorizations1795400000820,
   SitesAndStationProvisioning1795400000900,
 ];

@@ -32,6 +32,7 @@ export { StationEventEntity } from './station-events/station-event.entity';
 export { listStationEvents, pruneStationEvents, type StationEventFilter } from './queries/station-events.query';
 export { nextReservationId, insertReservation, updateReservationStatus, getReservation, listReservations, type ReservationFilter } from './queries/reservations.query';
 export { getLocalList, recordLocalListVersion, applyLocalListUpdate, type LocalList, type LocalListEntry } from './queries/local-auth-list.query';
+export { recordLocalListIntent, settleLocalListUpdate, lastLocalListUpdate, type LocalListUpdateRecord, type LocalListUpdateStatus } from './queries/local-list-updates.query';
 export { TariffEntity } from './billing/tariff.entity';
 export { TariffAssignmentEntity, type TariffAssignmentScope } from './billing/tariff-assignment.entity';
 export { BillingSessionEntity, BillingMeterPointEntity, BillingProcessedEventEntity, type BillingSessionStatus } from './billing/billing-session.entity';

@@ -1,13 +1,25 @@
 import { Body, Controller, Get, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { applyLocalListUpdate, getLocalList, recordLocalListVersion, type DataSource, type IdTokenStatus, type LocalList, type LocalListEntry } from '@evcsms/data-access';
+import {
+  applyLocalListUpdate,
+  getLocalList,
+  lastLocalListUpdate,
+  recordLocalListIntent,
+  recordLocalListVersion,
+  settleLocalListUpdate,
+  type DataSource,
+  type IdTokenStatus,
+  type LocalList,
+  type LocalListEntry,
+  type LocalListUpdateRecord,
+} from '@evcsms/data-access';
 import type { OcppVersion } from '@evcsms/ocpp';
 import { RequireScope } from '../auth/api-key.guard';
 import { stationRefused, StationCaller } from '../commands/station-caller';
 import { DATABASE } from '../http/database.token';
 import { JsonSchemaPipe } from '../http/json-schema.pipe';
 import { flagParameter } from '../http/parameters';
-import { badRequest } from '../http/problem';
+import { badRequest, ProblemError } from '../http/problem';
 import { ApiAnswer, ApiJsonBody, ApiProblems } from '../openapi/api-contract.decorators';
 import { component, dateTime, integer, nullable, string, view } from '../openapi/schema-components';
 
@@ -55,6 +67,15 @@ export interface LocalListView {
   readonly stationId: string;
   readonly version: number | null;
   readonly entries: ReadonlyArray<{ idToken: string; type: string; status: string; groupId: string | null; expiresAt: string | null }>;
+  readonly lastUpdate: {
+    version: number;
+    updateType: string;
+    status: string;
+    stationStatus: string | null;
+    failure: string | null;
+    requestedAt: string;
+    settledAt: string | null;
+  } | null;
 }
 
 const LOCAL_LIST = component(
@@ -63,6 +84,19 @@ const LOCAL_LIST = component(
     stationId: string,
     version: { ...nullable(integer), description: 'the version the station holds; null before the first update' },
     entries: { type: 'array', items: view({ idToken: string, type: string, status: string, groupId: nullable(string), expiresAt: nullable(dateTime) }) },
+    lastUpdate: {
+      ...view({
+        version: integer,
+        updateType: { type: 'string', enum: ['Full', 'Differential'] },
+        status: { type: 'string', enum: ['Pending', 'Accepted', 'Refused', 'Unanswered', 'Failed'] },
+        stationStatus: nullable(string),
+        failure: nullable(string),
+        requestedAt: dateTime,
+        settledAt: nullable(dateTime),
+      }),
+      nullable: true,
+      description: 'the latest SendLocalList sent, whatever came of it: Unanswered means the station may or may not hold that version (ask with refresh=true)',
+    },
   }),
 );
 
@@ -87,29 +121,64 @@ export class LocalListController {
       const version = answer[protocol === 'ocpp1.6' ? 'listVersion' : 'versionNumber'];
       if (typeof version === 'number') await recordLocalListVersion(this.db, stationId, version);
     }
-    return toView(stationId, await getLocalList(this.db, stationId));
+    return toView(stationId, await getLocalList(this.db, stationId), await lastLocalListUpdate(this.db, stationId));
   }
 
   @Put()
   @RequireScope('operate')
   @ApiOperation({
     summary: 'Send the station a new local list version (SendLocalList, Full or Differential)',
-    description: 'The version is the stored one plus one. 200 with the list once the station accepted it; 409 with stationStatus on Failed, NotSupported or VersionMismatch (send a Full update then).',
+    description:
+      'The version is the stored one plus one. The entries are checked (one entry per idToken and type) and the update recorded before the station is called; ' +
+      '200 with the list once the station accepted it; 409 with stationStatus on Failed, NotSupported or VersionMismatch (send a Full update then). ' +
+      'Whatever the outcome, `lastUpdate` of GET shows it.',
   })
   @ApiJsonBody(component('LocalListUpdate', UPDATE_SCHEMA))
   @ApiAnswer(LOCAL_LIST)
   @ApiProblems(404, 409, 502, 504)
   async update(@Param('id') stationId: string, @Body(new JsonSchemaPipe<UpdateBody>(UPDATE_SCHEMA)) body: UpdateBody): Promise<LocalListView> {
     const protocol = await this.station.protocolOf(stationId);
-    const entries = body.entries.map(toEntry);
-    if (body.updateType === 'Full' && entries.some((entry) => entry.status === null)) throw badRequest('every entry of a Full update needs a status');
+    const entries = checkedEntries(body);
     const current = await getLocalList(this.db, stationId);
     const version = (current.version ?? 0) + 1;
-    const answer = await this.station.ask(stationId, 'SendLocalList', sendLocalListPayload(protocol, version, body.updateType, entries));
-    if (answer['status'] !== 'Accepted') throw stationRefused(`local list version ${version}`, answer['status'], { version });
-    await applyLocalListUpdate(this.db, stationId, { version, updateType: body.updateType, entries });
-    return toView(stationId, await getLocalList(this.db, stationId));
+    // Intent first: if the entries could not be stored, the station is never told about them.
+    const updateId = await recordLocalListIntent(this.db, stationId, { version, updateType: body.updateType, entries });
+    let answer: Record<string, unknown>;
+    try {
+      answer = await this.station.ask(stationId, 'SendLocalList', sendLocalListPayload(protocol, version, body.updateType, entries));
+    } catch (error) {
+      // 504: the station may or may not hold the version now; anything else: it was not applied.
+      const unanswered = error instanceof ProblemError && error.status === 504;
+      await settleLocalListUpdate(this.db, updateId, { status: unanswered ? 'Unanswered' : 'Failed', failure: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+    if (answer['status'] !== 'Accepted') {
+      await settleLocalListUpdate(this.db, updateId, { status: 'Refused', stationStatus: String(answer['status']) });
+      throw stationRefused(`local list version ${version}`, answer['status'], { version });
+    }
+    await applyLocalListUpdate(this.db, stationId, { version, updateType: body.updateType, entries, updateId });
+    return toView(stationId, await getLocalList(this.db, stationId), await lastLocalListUpdate(this.db, stationId));
   }
+}
+
+/**
+ * Everything about the entries that would otherwise only fail once the station had accepted them:
+ * a Full update's entries all need a status, and one entry per token (IdTokens are
+ * case-insensitive) and type, or the station and the stored copy could disagree on which won.
+ */
+function checkedEntries(body: UpdateBody): LocalListEntry[] {
+  const entries = body.entries.map(toEntry);
+  const errors: Array<{ path: string; message: string }> = [];
+  const seen = new Map<string, number>();
+  entries.forEach((entry, index) => {
+    if (body.updateType === 'Full' && entry.status === null) errors.push({ path: `body.entries[${index}].status`, message: 'every entry of a Full update needs a status' });
+    const key = `${entry.type}:${entry.idToken.toLowerCase()}`;
+    const first = seen.get(key);
+    if (first !== undefined) errors.push({ path: `body.entries[${index}].idToken`, message: `the same token and type as entries[${first}]` });
+    else seen.set(key, index);
+  });
+  if (errors.length > 0) throw badRequest(`The local list update is invalid: ${errors.map((error) => `${error.path}: ${error.message}`).join('; ')}`, { errors });
+  return entries;
 }
 
 function toEntry(entry: EntryBody): LocalListEntry {
@@ -163,7 +232,7 @@ function sendLocalListPayload(protocol: OcppVersion, version: number, updateType
   };
 }
 
-function toView(stationId: string, list: LocalList): LocalListView {
+function toView(stationId: string, list: LocalList, last: LocalListUpdateRecord | null): LocalListView {
   return {
     stationId,
     version: list.version,
@@ -174,5 +243,14 @@ function toView(stationId: string, list: LocalList): LocalListView {
       groupId: entry.groupIdToken,
       expiresAt: entry.expiresAt?.toISOString() ?? null,
     })),
+    lastUpdate: last && {
+      version: last.version,
+      updateType: last.updateType,
+      status: last.status,
+      stationStatus: last.stationStatus,
+      failure: last.failure,
+      requestedAt: last.requestedAt.toISOString(),
+      settledAt: last.settledAt?.toISOString() ?? null,
+    },
   };
 }

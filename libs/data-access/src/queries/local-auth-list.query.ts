@@ -30,14 +30,18 @@ export async function recordLocalListVersion(db: DataSource, stationId: string, 
 
 /**
  * What the station accepted (SendLocalList Accepted), in one transaction: a Full update replaces
- * the entries, a Differential one upserts them and drops those sent without a status.
+ * the entries, a Differential one upserts them and drops those sent without a status; the
+ * recorded intent (`updateId`, see recordLocalListIntent) is marked Accepted in the same one.
  */
 export async function applyLocalListUpdate(
   db: DataSource,
   stationId: string,
-  update: { readonly version: number; readonly updateType: 'Full' | 'Differential'; readonly entries: readonly LocalListEntry[] },
+  update: { readonly version: number; readonly updateType: 'Full' | 'Differential'; readonly entries: readonly LocalListEntry[]; readonly updateId?: string },
 ): Promise<void> {
   await db.transaction(async (manager) => {
+    if (update.updateId !== undefined) {
+      await manager.query(`UPDATE local_auth_list_updates SET status = 'Accepted', settled_at = now() WHERE id = $1`, [update.updateId]);
+    }
     const entries = manager.getRepository(LocalAuthListEntryEntity);
     if (update.updateType === 'Full') await entries.delete({ stationId });
     for (const entry of update.entries) {

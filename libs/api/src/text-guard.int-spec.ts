@@ -81,6 +81,24 @@ describe('text the API refuses, on every kind of route', () => {
     expect((await platform.call('GET', `/api/v1/tokens/${created.body.id}`)).body.idToken).toBe('Zoë-⚡-😀');
   });
 
+  it.each([
+    ['a date before PostgreSQL\'s range in a filter', '/api/v1/sessions?from=-010000-01-01T00:00:00Z'],
+    ['NUL hidden in an opaque cursor', `/api/v1/stations?cursor=${Buffer.from(JSON.stringify({ id: 'CP\u0000' })).toString('base64url')}`],
+  ])('answers %s (a value PostgreSQL refuses) with 400, not 500', async (_what, path) => {
+    const response = await platform.call('GET', path);
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toBe('A value in the request cannot be stored or compared');
+  });
+
+  it('answers a reservation on an EVSE id beyond PostgreSQL integers with 400, and sends nothing', async () => {
+    const cp = await platform.connectStation('CP-HUGE-EVSE', 'ocpp1.6');
+    const response = await platform.call('POST', '/api/v1/stations/CP-HUGE-EVSE/reservations', {
+      body: { idToken: 'TAG', evseId: 2 ** 40, expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    expect(response.status).toBe(400);
+    expect(cp.received.filter((frame) => Array.isArray(frame) && frame[0] === 2)).toEqual([]);
+  });
+
   it('authenticates first: without a key the answer is 401, whatever the text', async () => {
     expect((await platform.call('GET', '/api/v1/sessions?stationId=CP%00', { key: null })).status).toBe(401);
   });

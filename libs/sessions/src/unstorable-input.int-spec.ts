@@ -35,6 +35,12 @@ describe('station messages with values PostgreSQL refuses', () => {
     expect((await h.snapshot('CP16-NUL'))['statusEvents']).toHaveLength(1);
   });
 
+  it('answers a connector id beyond PostgreSQL integers (the 1.6 schema sets no maximum) the same way', async () => {
+    const cp = new Charger16('CP16-HUGE-CONNECTOR');
+    await h.send(cp.boot());
+    expect(await h.deliver(cp.status(3_000_000_000, 'Available', at(0)))).toEqual(refused);
+  });
+
   it('answers the bad message of a batch alone, and writes the others', async () => {
     const cs = new Station201('CS201-NUL-BATCH');
     const outcomes = await h.service.processBatch([cs.boot(), cs.authorize('TOKEN\u0000'), cs.status(1, 1, 'Available', at(0))]);

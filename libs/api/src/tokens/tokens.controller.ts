@@ -26,7 +26,7 @@ const CREATE_SCHEMA = {
   properties: {
     idToken: { type: 'string', minLength: 1, maxLength: 36 },
     type: { type: 'string', enum: TOKEN_TYPES },
-    status: { type: 'string', enum: STATUSES, default: 'Accepted' },
+    status: { type: 'string', enum: STATUSES, description: 'Accepted when left out' },
     groupId: { type: 'string', minLength: 1, maxLength: 36 },
     expiresAt: { type: 'string', format: 'date-time' },
   },

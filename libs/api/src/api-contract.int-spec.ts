@@ -108,6 +108,18 @@ describe('API contract', () => {
       responses.check('get', '/api/v1/tokens', 200, (await call('GET', '/api/v1/tokens')).body);
     });
 
+    it('for API keys, connections and local lists', async () => {
+      const created = await call('POST', '/api/v1/api-keys', { body: { name: 'schema check', scopes: ['read'] } });
+      responses.check('post', '/api/v1/api-keys', 201, created.body);
+      responses.check('get', '/api/v1/api-keys', 200, (await call('GET', '/api/v1/api-keys')).body);
+      await platform.connectStation('CP-CONTRACT-LIVE', 'ocpp1.6');
+      const connections = (await call('GET', '/api/v1/connections')).body;
+      expect(connections.items.length).toBeGreaterThan(0);
+      responses.check('get', '/api/v1/connections', 200, connections);
+      responses.check('get', '/api/v1/connections/{stationId}', 200, (await call('GET', '/api/v1/connections/CP-CONTRACT-LIVE')).body);
+      responses.check('get', '/api/v1/stations/{id}/local-list', 200, (await call('GET', '/api/v1/stations/CP-CONTRACT/local-list')).body);
+    });
+
     it('for a queued command', async () => {
       const queued = await call('POST', '/api/v1/stations/CP-CONTRACT/commands/clear-cache?queueIfOffline=true');
       expect(queued.status).toBe(202);

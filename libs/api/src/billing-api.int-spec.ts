@@ -3,6 +3,7 @@ import { StationEntity } from '@evcsms/data-access';
 import { SESSIONS_TOPICS } from '@evcsms/sessions';
 import { waitFor } from '@evcsms/testing';
 import { InProcessPlatform, type ApiResponse } from '../test/in-process-platform';
+import { ResponseChecker, type OpenApiDocument } from '../test/openapi-contract';
 
 /** 0.30 EUR/kWh + 21 % VAT and a 0.50 EUR session fee: the tariff these stories assign. */
 const TARIFF = {
@@ -254,6 +255,26 @@ describe('billing API over real HTTP: tariffs, assignments, CDRs and statements'
           '/api/v1/statements',
         ]),
       );
+    });
+
+    it('answers every billing route as its published schema says', async () => {
+      const responses = new ResponseChecker((await call('GET', '/docs-json', undefined, null)).body as OpenApiDocument);
+      const period = 'from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z';
+      const cdrs = (await call('GET', `/api/v1/cdrs?${period}`)).body;
+      expect(cdrs.items.length).toBeGreaterThan(0);
+      responses.check('get', '/api/v1/cdrs', 200, cdrs);
+      responses.check('get', '/api/v1/cdrs/{id}', 200, (await call('GET', `/api/v1/cdrs/${cdrs.items[0].id}`)).body);
+      const statement = (await call('GET', `/api/v1/statements?groupBy=group&${period}`)).body;
+      expect(statement.groups.length).toBeGreaterThan(0);
+      responses.check('get', '/api/v1/statements', 200, statement);
+      responses.check('get', '/api/v1/tariffs', 200, (await call('GET', '/api/v1/tariffs')).body);
+      responses.check('get', '/api/v1/tariffs/{id}', 200, (await call('GET', '/api/v1/tariffs/T-STATEMENT')).body);
+      responses.check('get', '/api/v1/tariffs/{id}/versions/{version}', 200, (await call('GET', '/api/v1/tariffs/T-STATEMENT/versions/1')).body);
+      responses.check('post', '/api/v1/tariffs', 201, (await call('POST', '/api/v1/tariffs', { ...TARIFF, id: 'T-SCHEMA' })).body);
+      responses.check('put', '/api/v1/stations/{id}/tariff', 200, (await call('PUT', '/api/v1/stations/CP-BILL-2/tariff', { tariffId: 'T-SCHEMA' })).body);
+      responses.check('get', '/api/v1/stations/{id}/tariff', 200, (await call('GET', '/api/v1/stations/CP-BILL-2/tariff')).body);
+      responses.check('post', '/api/v1/tariff-assignments', 201, (await call('POST', '/api/v1/tariff-assignments', { scope: 'site', siteId: 'SITE-SCHEMA', tariffId: 'T-SCHEMA' })).body);
+      responses.check('get', '/api/v1/tariff-assignments', 200, (await call('GET', '/api/v1/tariff-assignments')).body);
     });
   });
 });

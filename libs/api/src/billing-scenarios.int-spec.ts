@@ -1,5 +1,6 @@
 import { waitFor, type RawOcppClient } from '@evcsms/testing';
 import { InProcessPlatform } from '../test/in-process-platform';
+import { ResponseChecker, type OpenApiDocument } from '../test/openapi-contract';
 
 /**
  * From a real WebSocket charger to its CDR and statement: chargers speak OCPP to the gateway,
@@ -102,7 +103,9 @@ describe('billing end to end: chargers, sessions, billing and the API', () => {
     });
     const periods = cdr.chargingPeriods as Array<{ cost: { excl_vat: number } }>;
     expect(periods.reduce((sum, p) => sum + Math.round(p.cost.excl_vat * 100), 0)).toBe(336);
-    expect((await call('GET', `/api/v1/sessions/${session16}`)).body).toMatchObject({ status: 'completed', cost: { exclVat: '3.36', inclVat: '4.07' }, cdrId: cdr.id });
+    const billed = (await call('GET', `/api/v1/sessions/${session16}`)).body;
+    expect(billed).toMatchObject({ status: 'completed', cost: { exclVat: '3.36', inclVat: '4.07' }, cdrId: cdr.id });
+    new ResponseChecker((await call('GET', '/docs-json')).body as OpenApiDocument).check('get', '/api/v1/sessions/{id}', 200, billed);
     expect(await cdrsOf(session16)).toHaveLength(1);
   });
 

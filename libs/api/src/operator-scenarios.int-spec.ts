@@ -1,5 +1,6 @@
 import { waitFor, type RawOcppClient } from '@evcsms/testing';
 import { InProcessPlatform } from '../test/in-process-platform';
+import { ResponseChecker, type OpenApiDocument } from '../test/openapi-contract';
 
 /**
  * What an operator does through the API, end to end: the API sends the command, a real
@@ -18,6 +19,8 @@ describe('operator scenarios through the API, the gateway and the sessions servi
   });
 
   const call = (method: string, path: string, body?: unknown) => platform.call(method, path, body === undefined ? {} : { body });
+  /** Validates answers against the schemas /docs-json publishes. */
+  const contract = async (): Promise<ResponseChecker> => new ResponseChecker((await call('GET', '/docs-json')).body as OpenApiDocument);
   /** Sends an API request while the charger answers the one CALL it causes. */
   async function withAnswer(client: RawOcppClient, action: string, answer: Record<string, unknown>, request: () => ReturnType<typeof call>) {
     const pending = request();
@@ -145,6 +148,10 @@ describe('operator scenarios through the API, the gateway and the sessions servi
       const cancelled = await withAnswer(cs, 'CancelReservation', { status: 'Accepted' }, () => call('DELETE', `/api/v1/reservations/${reserved.response.body.id}`));
       expect(cancelled.received).toEqual({ reservationId: reserved.response.body.id });
       expect(cancelled.response.body).toMatchObject({ status: 'Cancelled' });
+      const responses = await contract();
+      responses.check('post', '/api/v1/stations/{id}/reservations', 201, reserved.response.body);
+      responses.check('delete', '/api/v1/reservations/{id}', 200, cancelled.response.body);
+      responses.check('get', '/api/v1/reservations', 200, (await call('GET', '/api/v1/reservations?stationId=CS-RESERVE-201')).body);
     });
 
     it('records a reservation the station reports expired, and reads an unreported one past its expiry as Expired', async () => {
@@ -194,6 +201,7 @@ describe('operator scenarios through the API, the gateway and the sessions servi
         ],
       });
       expect(full.response.body).toMatchObject({ version: 1, entries: [expect.objectContaining({ idToken: 'CARD-A' }), expect.objectContaining({ idToken: 'CARD-B', status: 'Blocked' })] });
+      (await contract()).check('put', '/api/v1/stations/{id}/local-list', 200, full.response.body);
 
       const differential = await withAnswer(cp, 'SendLocalList', { status: 'Accepted' }, () =>
         call('PUT', '/api/v1/stations/CP-LIST-16/local-list', { updateType: 'Differential', entries: [{ idToken: 'CARD-B' }, { idToken: 'CARD-C', status: 'Accepted' }] }),

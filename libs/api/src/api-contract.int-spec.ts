@@ -165,6 +165,15 @@ describe('API contract', () => {
       expect(response.body.detail).toContain('colour');
     });
 
+    it.each(['/api/v1/sessions?stationId=A&stationId=B', '/api/v1/tokens?idToken=a&idToken=b', '/api/v1/tariff-assignments?tariffId=a&tariffId=b'])(
+      'refuses a query parameter given twice: %s',
+      async (path) => {
+        const response = await call('GET', path);
+        expectProblem(response, 400);
+        expect(response.body.detail).toMatch(/given more than once/);
+      },
+    );
+
     it.each(['/api/v1/sessions', '/api/v1/cdrs', '/api/v1/statements'])('refuses from after to on %s, as every from/to pair does', async (path) => {
       const response = await call('GET', `${path}?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`);
       expectProblem(response, 400);

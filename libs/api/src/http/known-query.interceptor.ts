@@ -9,7 +9,8 @@ import { badRequest } from './problem';
  * Refuses query parameters the operation does not read with 400, on every route: a misspelt
  * filter must not silently answer the unfiltered list. What an operation reads is what its
  * handler declares with `@Query('name')` (the same declarations the OpenAPI document is made
- * from); a handler taking the whole query object (`@Query()`) checks its own.
+ * from); a handler taking the whole query object (`@Query()`) checks its own. Each parameter
+ * takes one value: one given twice is 400 too.
  */
 @Injectable()
 export class KnownQueryInterceptor implements NestInterceptor {
@@ -21,9 +22,11 @@ export class KnownQueryInterceptor implements NestInterceptor {
       const query = context.switchToHttp().getRequest<FastifyRequest>().query as Record<string, unknown> | undefined;
       const unknown = accepted ? Object.keys(query ?? {}).filter((name) => !accepted.has(name)) : [];
       if (unknown.length > 0) {
-        const names = unknown.map((name) => `"${name.length > 40 ? `${name.slice(0, 40)}...` : name}"`).join(', ');
-        throw badRequest(`unknown query parameter ${names}; this operation accepts ${accepted!.size > 0 ? [...accepted!].sort().join(', ') : 'none'}`);
+        throw badRequest(`unknown query parameter ${quoted(unknown)}; this operation accepts ${accepted!.size > 0 ? [...accepted!].sort().join(', ') : 'none'}`);
       }
+      // Every parameter holds one value: a repeated one would reach the handler as an array.
+      const repeated = accepted ? Object.entries(query ?? {}).filter(([, value]) => Array.isArray(value)) : [];
+      if (repeated.length > 0) throw badRequest(`query parameter ${quoted(repeated.map(([name]) => name))} is given more than once`);
     }
     return next.handle();
   }
@@ -39,4 +42,8 @@ export class KnownQueryInterceptor implements NestInterceptor {
     }
     return accepted;
   }
+}
+
+function quoted(names: readonly string[]): string {
+  return names.map((name) => `"${name.length > 40 ? `${name.slice(0, 40)}...` : name}"`).join(', ');
 }

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { addCommonProblems, publishCommandOperations } from './command-operations';
+import { publishCommandOperations } from './command-operations';
+import { addCommonProblems } from './common-problems';
 import { toOpenApi30 } from './openapi30-dialect';
 import { componentSchemas } from './schema-components';
 

@@ -17,9 +17,13 @@ export function component(name: string, schema: JsonSchema): SchemaRef {
   return { $ref: `#/components/schemas/${name}` };
 }
 
-/** `{items, nextCursor}` of `item`, registered as `${name}Page`. */
+const pages = new Map<string, { readonly item: SchemaRef; readonly schema: JsonSchema }>();
+
+/** `{items, nextCursor}` of `item`, registered as `${name}Page`; asking again gives the same one. */
 export function pageOf(name: string, item: SchemaRef): SchemaRef {
-  return component(`${name}Page`, {
+  const known = pages.get(name);
+  if (known && known.item.$ref !== item.$ref) throw new Error(`OpenAPI component ${name}Page is registered twice with different items`);
+  const schema = known?.schema ?? {
     type: 'object',
     properties: {
       items: { type: 'array', items: item },
@@ -27,7 +31,9 @@ export function pageOf(name: string, item: SchemaRef): SchemaRef {
     },
     required: ['items', 'nextCursor'],
     additionalProperties: false,
-  });
+  };
+  pages.set(name, { item, schema });
+  return component(`${name}Page`, schema);
 }
 
 export function componentSchemas(): Record<string, JsonSchema> {

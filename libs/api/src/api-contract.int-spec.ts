@@ -174,7 +174,7 @@ describe('API contract', () => {
       },
     );
 
-    it.each(['/api/v1/sessions', '/api/v1/cdrs', '/api/v1/statements'])('refuses from after to on %s, as every from/to pair does', async (path) => {
+    it.each(['/api/v1/sessions', '/api/v1/cdrs', '/api/v1/statements', '/api/v1/stations/CP-CONTRACT/events'])('refuses from after to on %s, as every from/to pair does', async (path) => {
       const response = await call('GET', `${path}?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`);
       expectProblem(response, 400);
       expect(response.body.detail).toBe('to must be after from');

@@ -4,7 +4,7 @@ import { getStation, listStationEvents, type DataSource, type StationEventEntity
 import { RequireScope } from '../auth/api-key.guard';
 import { DATABASE } from '../http/database.token';
 import { decodeCursor, MAX_PAGE_SIZE, pageSize, toPage, type Page } from '../http/pagination';
-import { instantParameter } from '../http/parameters';
+import { periodParameters } from '../http/parameters';
 import { badRequest, notFound } from '../http/problem';
 
 export interface StationEventView {
@@ -83,15 +83,13 @@ export class StationEventsController {
     const size = pageSize(limit);
     const after = decodeCursor<{ receivedAt: string; id: string }>(cursor, ['receivedAt', 'id']);
     if (after && (!/^\d{1,19}$/.test(String(after.id)) || Number.isNaN(Date.parse(after.receivedAt)))) throw badRequest('cursor is not one this API issued');
-    const period = { from: from === undefined ? undefined : instantParameter(from, 'from'), to: to === undefined ? undefined : instantParameter(to, 'to') };
-    if (period.from && period.to && period.to <= period.from) throw badRequest('to must be after from');
+    const period = periodParameters(from, to);
     if (!(await getStation(this.db, id))) throw notFound(`station ${id}`);
     const rows = await listStationEvents(this.db, {
       stationId: id,
       limit: size + 1,
       ...(action !== undefined ? { action } : {}),
-      ...(period.from ? { from: period.from } : {}),
-      ...(period.to ? { to: period.to } : {}),
+      ...period,
       ...(after ? { after } : {}),
     });
     return toPage(rows, size, toView, (row) => ({ receivedAt: row.receivedAt.toISOString(), id: row.id }));

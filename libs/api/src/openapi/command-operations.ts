@@ -4,6 +4,9 @@ import { STATION_COMMANDS } from '../commands/station-commands';
 import { component } from './schema-components';
 
 const GENERIC_SUFFIX = '/commands/{command}';
+const COMMAND_DESCRIPTION =
+  "Sent in the station's protocol version. 200 with the station's answer; 202 when queued for an offline station (queueIfOffline=true); " +
+  '404 unknown station; 409 offline or refused; 429 its command queue is full; 502 it answered a CALLERROR (errorCode); 504 no answer in time.';
 
 /**
  * `POST /stations/{id}/commands/{command}` is one route, but each command has its own body: the
@@ -23,6 +26,7 @@ export function publishCommandOperations(document: OpenAPIObject): void {
       ...generic,
       operationId: `CommandsController_${name.charAt(0).toLowerCase()}${name.slice(1)}`,
       summary: definition.summary,
+      description: COMMAND_DESCRIPTION,
       parameters,
       requestBody: {
         required: Array.isArray(definition.body['required']) && definition.body['required'].length > 0,

@@ -16,8 +16,8 @@ async function main(): Promise<void> {
   const podId = envString(env, 'POD_NAME', `api-${hostname()}-${randomBytes(3).toString('hex')}`);
   const logger = createLogger({ level: logLevelFromEnv(env['LOG_LEVEL']), fields: { service: 'api', podId } });
   const metrics = createMetricsRegistry({ defaultLabels: { service: 'api', pod: podId } });
-  const spine = await spineFromEnv(env, logger);
-  const database = await databaseFromEnv(env, logger, 'evcsms-api');
+  const spine = await spineFromEnv(env, logger, metrics);
+  const database = await databaseFromEnv(env, logger, 'evcsms-api', metrics);
   const inbox = new PodInbox(podId, spine.channel, logger);
   const router = new CommandRouter(spine.registry, spine.pendingCommands, inbox);
   await inbox.start();

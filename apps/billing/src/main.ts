@@ -19,14 +19,15 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: logLevelFromEnv(env['LOG_LEVEL']), fields: { service: 'billing', podId } });
   const config = billingConfigFromEnv(env);
   const metrics = createMetricsRegistry({ defaultLabels: { service: 'billing', pod: podId } });
-  const spine = await spineFromEnv(env, logger);
-  const database = await databaseFromEnv(env, logger, 'evcsms-billing');
+  const spine = await spineFromEnv(env, logger, metrics);
+  const database = await databaseFromEnv(env, logger, 'evcsms-billing', metrics);
   const inbox = new PodInbox(podId, spine.channel, logger);
   const router = new CommandRouter(spine.registry, spine.pendingCommands, inbox);
   await inbox.start();
   const node = new BillingNode(database.dataSource, spine.bus, logger, {
     timeZone: config.timeZone,
     costUpdateIntervalMs: config.costUpdateIntervalMs,
+    metrics,
     ...(config.costUpdates ? { stationCommands: router } : {}),
   });
   const app = await NestFactory.createApplicationContext(BillingAppModule.forRoot(node), { logger: false, abortOnError: false });

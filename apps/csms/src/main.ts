@@ -1,5 +1,6 @@
 import { startApiServer } from '@evcsms/api';
 import { markAllStationsOffline } from '@evcsms/data-access';
+import { envInt } from '@evcsms/config';
 import { createLogger } from '@evcsms/logging';
 import { createMetricsRegistry } from '@evcsms/metrics';
 import { GatewayNode } from '@evcsms/routing';
@@ -9,6 +10,7 @@ import {
   BillingNode,
   databaseCredentialStore,
   databaseFromEnv,
+  DEFAULT_STATION_EVENTS_RETENTION_DAYS,
   runMain,
   SessionsNode,
   spineFromEnv,
@@ -28,8 +30,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, fields: { service: 'csms' } });
   const metrics = createMetricsRegistry({ defaultLabels: { service: 'csms' } });
   const selection = selectEngine(config.wsEngine);
-  const spine = await spineFromEnv(process.env, logger);
-  const database = await databaseFromEnv({ ...process.env, DATA_DIR: config.dataDir }, logger, 'evcsms');
+  const spine = await spineFromEnv(process.env, logger, metrics);
+  const database = await databaseFromEnv({ ...process.env, DATA_DIR: config.dataDir }, logger, 'evcsms', metrics);
   logger.info('starting', { engine: selection.engine.name, engineReason: selection.reason, bus: spine.mode.bus, registry: spine.mode.registry, database: database.mode });
 
   // This process holds every connection itself: whatever the last run left online is stale.
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
   const sessions = new SessionsNode(database.dataSource, spine.bus, spine.channel, logger, {
     heartbeatIntervalSec: config.heartbeatIntervalSec,
     unknownStationBootPolicy: config.gateway.unknownStations === 'accept' ? 'Accepted' : 'Rejected',
+    stationEventsRetentionDays: envInt(process.env, 'STATION_EVENTS_RETENTION_DAYS', DEFAULT_STATION_EVENTS_RETENTION_DAYS, { min: 1 }),
+    metrics,
   });
   await sessions.start();
   const gateway = new GatewayNode(
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
   const billing = new BillingNode(database.dataSource, spine.bus, logger, {
     timeZone: billingConfig.timeZone,
     costUpdateIntervalMs: billingConfig.costUpdateIntervalMs,
+    metrics,
     ...(billingConfig.costUpdates ? { stationCommands: gateway.router } : {}),
   });
   await billing.start();

@@ -23,10 +23,10 @@ async function main(): Promise<void> {
   // produce request (unless KAFKA_LINGER_MS says otherwise). Bigger batches are what lets the
   // consumers keep up in a storm (boot storm of 20,000: 40 s with 50 ms, 69 s with 20 ms,
   // metastable retries with 2 ms; docs/benchmarks.md); 50 ms is nothing to a charger.
-  const spine = await spineFromEnv({ KAFKA_LINGER_MS: String(GATEWAY_KAFKA_LINGER_MS), ...env }, logger);
+  const spine = await spineFromEnv({ KAFKA_LINGER_MS: String(GATEWAY_KAFKA_LINGER_MS), ...env }, logger, metrics);
   // Credentials come from PostgreSQL (read-only, cached by the gateway). Without DATABASE_URL
   // only profile-0 stations (OCPP_ALLOW_PROFILE_0 with OCPP_UNKNOWN_STATIONS=accept) get in.
-  const database = envOptional(env, 'DATABASE_URL') ? await databaseFromEnv(env, logger, 'evcsms-gateway') : undefined;
+  const database = envOptional(env, 'DATABASE_URL') ? await databaseFromEnv(env, logger, 'evcsms-gateway', metrics) : undefined;
   if (!database) logger.warn('DATABASE_URL is not set: no station credentials are known to this gateway');
   const credentials = database ? databaseCredentialStore(database.dataSource) : new InMemoryCredentialStore();
   logger.info('starting', { engine: selection.engine.name, engineReason: selection.reason, bus: spine.mode.bus, registry: spine.mode.registry });

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { envEnum, envInt, envString } from '@evcsms/config';
 import { createLogger, logLevelFromEnv } from '@evcsms/logging';
 import { createMetricsRegistry, startOpsHttpServer } from '@evcsms/metrics';
-import { announceReady, databaseFromEnv, runMain, SessionsNode, spineFromEnv, stopOnSignals } from '@evcsms/runtime';
+import { announceReady, databaseFromEnv, DEFAULT_STATION_EVENTS_RETENTION_DAYS, runMain, SessionsNode, spineFromEnv, stopOnSignals } from '@evcsms/runtime';
 import { NestFactory } from '@nestjs/core';
 import { SessionsAppModule } from './sessions-app.module';
 
@@ -14,12 +14,14 @@ async function main(): Promise<void> {
   const podId = envString(env, 'POD_NAME', `sessions-${hostname()}-${randomBytes(3).toString('hex')}`);
   const logger = createLogger({ level: logLevelFromEnv(env['LOG_LEVEL']), fields: { service: 'sessions', podId } });
   const metrics = createMetricsRegistry({ defaultLabels: { service: 'sessions', pod: podId } });
-  const spine = await spineFromEnv(env, logger);
-  const database = await databaseFromEnv(env, logger, 'evcsms-sessions');
+  const spine = await spineFromEnv(env, logger, metrics);
+  const database = await databaseFromEnv(env, logger, 'evcsms-sessions', metrics);
   const node = new SessionsNode(database.dataSource, spine.bus, spine.channel, logger, {
     heartbeatIntervalSec: envInt(env, 'HEARTBEAT_INTERVAL_SEC', 300, { min: 1 }),
     unknownStationBootPolicy: envEnum(env, 'UNKNOWN_STATION_BOOT_POLICY', ['Accepted', 'Pending', 'Rejected'] as const, 'Rejected'),
     writeConcurrency: envInt(env, 'SESSIONS_WRITE_CONCURRENCY', 2, { min: 1, max: 16 }),
+    stationEventsRetentionDays: envInt(env, 'STATION_EVENTS_RETENTION_DAYS', DEFAULT_STATION_EVENTS_RETENTION_DAYS, { min: 1 }),
+    metrics,
   });
   const app = await NestFactory.createApplicationContext(SessionsAppModule.forRoot(node), { logger: false, abortOnError: false });
   await app.init();

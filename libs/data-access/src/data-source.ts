@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { QueryErrorListener } from './database-stats';
 import { ENTITIES, MIGRATIONS } from './entities';
 
 export interface DatabaseOptions {
@@ -6,6 +7,8 @@ export interface DatabaseOptions {
   /** Pool size; against PGlite keep it at about half the socket server's connection limit. */
   readonly poolMax?: number;
   readonly applicationName?: string;
+  /** Told the SQLSTATE class of every failed query (for a metric). */
+  readonly onQueryError?: (sqlStateClass: string) => void;
 }
 
 /**
@@ -25,6 +28,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     applicationName: options.applicationName ?? 'evcsms',
     extra: { max: options.poolMax ?? 10 },
     logging: false,
+    ...(options.onQueryError ? { logger: new QueryErrorListener(options.onQueryError) } : {}),
   });
 }
 

@@ -27,6 +27,7 @@ export { listSessions, getSession, meterValuesOf, type SessionFilter } from './q
 export { saveToken, getToken, listTokens, findTokenByValue, isUniqueViolation } from './queries/tokens.query';
 export { findApiKeyByHash, insertApiKey, listApiKeys, revokeApiKey } from './queries/api-keys.query';
 export { isTransientDatabaseError } from './transient-errors';
+export { poolStats, sqlStateClass, type PoolStats } from './database-stats';
 export { isInvalidInputDatabaseError } from './input-errors';
 export { StationEventEntity } from './station-events/station-event.entity';
 export { listStationEvents, pruneStationEvents, type StationEventFilter } from './queries/station-events.query';

@@ -1,9 +1,10 @@
 import { isTimeZone } from '@evcsms/billing';
 import type { MessageBus } from '@evcsms/bus';
-import { BillingConsumer, BILLING_GROUP, SessionBillingProcessor, type StationCommandPort } from '@evcsms/billing-service';
+import { BillingConsumer, BILLING_GROUP, createBillingMetrics, SessionBillingProcessor, type StationCommandPort } from '@evcsms/billing-service';
 import { ConfigError, envBool, envInt, envString, type Env } from '@evcsms/config';
 import type { DataSource } from '@evcsms/data-access';
 import type { Logger } from '@evcsms/logging';
+import type { MetricsRegistry } from '@evcsms/metrics';
 
 export interface BillingNodeOptions {
   /** IANA zone tariff restrictions are read in (env BILLING_TIME_ZONE; default 'UTC'). */
@@ -12,6 +13,8 @@ export interface BillingNodeOptions {
   readonly stationCommands?: StationCommandPort;
   readonly costUpdateIntervalMs?: number;
   readonly groupId?: string;
+  /** CDRs issued, pricing failures and events applied go here when given. */
+  readonly metrics?: MetricsRegistry;
 }
 
 /**
@@ -22,12 +25,14 @@ export class BillingNode {
   private readonly consumer: BillingConsumer;
 
   constructor(dataSource: DataSource, bus: MessageBus, logger: Logger, options: BillingNodeOptions = {}) {
-    const processor = new SessionBillingProcessor(dataSource, { timeZone: options.timeZone ?? 'UTC', logger });
+    const metrics = options.metrics ? createBillingMetrics(options.metrics) : undefined;
+    const processor = new SessionBillingProcessor(dataSource, { timeZone: options.timeZone ?? 'UTC', logger, ...(metrics ? { metrics } : {}) });
     this.consumer = new BillingConsumer(bus, processor, {
       groupId: options.groupId ?? BILLING_GROUP,
       ...(options.stationCommands ? { stationCommands: options.stationCommands } : {}),
       ...(options.costUpdateIntervalMs !== undefined ? { costUpdateIntervalMs: options.costUpdateIntervalMs } : {}),
       logger,
+      ...(metrics ? { metrics } : {}),
     });
   }
 

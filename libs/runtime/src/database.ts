@@ -5,6 +5,8 @@ import { confirmStationCredential, openDatabase, StationCredentialLoader } from 
 import { startEmbeddedPostgres } from '@evcsms/embedded-postgres';
 import type { StationCredentialStore } from '@evcsms/gateway';
 import type { Logger } from '@evcsms/logging';
+import type { MetricsRegistry } from '@evcsms/metrics';
+import { queryErrorCounter, registerPoolMetrics } from './database.metrics';
 import type { DataSource } from '@evcsms/data-access';
 
 export interface Database {
@@ -13,11 +15,19 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** DATABASE_URL selects PostgreSQL; without it, PGlite keeps the data under DATA_DIR/pglite. */
-export async function databaseFromEnv(env: Env, logger: Logger, applicationName: string): Promise<Database> {
+/**
+ * DATABASE_URL selects PostgreSQL; without it, PGlite keeps the data under DATA_DIR/pglite. With
+ * `metrics`, the pool and failed queries are measured.
+ */
+export async function databaseFromEnv(env: Env, logger: Logger, applicationName: string, metrics?: MetricsRegistry): Promise<Database> {
+  const measured = metrics ? { onQueryError: queryErrorCounter(metrics) } : {};
+  const withPoolMetrics = (dataSource: DataSource): DataSource => {
+    if (metrics) registerPoolMetrics(metrics, dataSource);
+    return dataSource;
+  };
   const url = envOptional(env, 'DATABASE_URL');
   if (url) {
-    const dataSource = await openDatabase({ url, applicationName });
+    const dataSource = withPoolMetrics(await openDatabase({ url, applicationName, ...measured }));
     return { dataSource, mode: 'postgres', close: () => dataSource.destroy() };
   }
   const dataDir = join(envString(env, 'DATA_DIR', './data'), 'pglite');
@@ -26,7 +36,7 @@ export async function databaseFromEnv(env: Env, logger: Logger, applicationName:
   logger.info('embedded PostgreSQL (PGlite) started', { dataDir, startedFrom: embedded.startedFrom, pid: embedded.pid });
   try {
     // pglite-socket counts a just-closed connection for a moment: keep the pool at half its limit.
-    const dataSource = await openDatabase({ url: embedded.url, poolMax: Math.max(1, Math.floor(embedded.maxConnections / 2)), applicationName });
+    const dataSource = withPoolMetrics(await openDatabase({ url: embedded.url, poolMax: Math.max(1, Math.floor(embedded.maxConnections / 2)), applicationName, ...measured }));
     return {
       dataSource,
       mode: 'pglite',

@@ -4,3 +4,5 @@ export { SessionsNode, SESSIONS_GROUP, SESSIONS_PRESENCE_GROUP, DEFAULT_STATION_
 export { StationEventRetention } from './station-event-retention';
 export { stopOnSignals, runMain, announceReady } from './process-lifecycle';
 export { BillingNode, billingConfigFromEnv, type BillingNodeOptions, type BillingEnvConfig } from './billing-node';
+export { MeteredBus } from './metered-bus';
+export { queryErrorCounter, registerPoolMetrics } from './database.metrics';

@@ -2,6 +2,7 @@ import { InProcessBus, type MessageBus } from '@evcsms/bus';
 import { kafkaBusFromEnv } from '@evcsms/bus-kafka';
 import type { Env } from '@evcsms/config';
 import type { Logger } from '@evcsms/logging';
+import type { MetricsRegistry } from '@evcsms/metrics';
 import {
   InProcessConnectionRegistry,
   InProcessPendingCommandStore,
@@ -11,6 +12,7 @@ import {
   type PodChannel,
 } from '@evcsms/registry';
 import { redisRegistryFromEnv } from '@evcsms/registry-redis';
+import { MeteredBus } from './metered-bus';
 
 /** The shared infrastructure a process talks to: the bus and the connection registry. */
 export interface Spine {
@@ -26,11 +28,13 @@ export interface Spine {
 
 /**
  * KAFKA_BROKERS switches the bus to Kafka and REDIS_URL the registry to Redis; without them the
- * same code runs on the in-process adapters (embedded mode). Nothing else changes.
+ * same code runs on the in-process adapters (embedded mode). Nothing else changes. With
+ * `metrics`, the bus's traffic is counted per topic.
  */
-export async function spineFromEnv(env: Env, logger: Logger): Promise<Spine> {
+export async function spineFromEnv(env: Env, logger: Logger, metrics?: MetricsRegistry): Promise<Spine> {
   const kafka = env['KAFKA_BROKERS']?.trim() ? kafkaBusFromEnv(env) : undefined;
-  const bus: MessageBus = kafka ?? new InProcessBus();
+  const adapter: MessageBus = kafka ?? new InProcessBus();
+  const bus: MessageBus = metrics ? new MeteredBus(adapter, metrics) : adapter;
   if (kafka) await kafka.connect();
 
   if (env['REDIS_URL']?.trim()) {

@@ -3,6 +3,7 @@ import { isTransientDatabaseError } from '@evcsms/data-access';
 import { silentLogger, type Logger } from '@evcsms/logging';
 import { SESSIONS_TOPICS, type SessionEvent } from '@evcsms/sessions';
 import type { CostUpdate, StationCommandPort } from '../cost-updates/station-commands.port';
+import type { BillingMetrics } from './billing.metrics';
 import type { SessionBillingProcessor } from './session-billing.processor';
 
 export const BILLING_GROUP = 'billing';
@@ -16,6 +17,8 @@ export interface BillingConsumerOptions {
   /** How long a station has to answer CostUpdated (default 10 s). */
   readonly costUpdateTimeoutMs?: number;
   readonly logger?: Logger;
+  /** Events applied and CDRs issued are counted here when given (createBillingMetrics). */
+  readonly metrics?: BillingMetrics;
 }
 
 const SESSION_EVENT_TYPES = new Set(['session-started', 'session-updated', 'session-ended']);
@@ -58,7 +61,9 @@ export class BillingConsumer {
       if (!SESSION_EVENT_TYPES.has(event.type)) continue;
       try {
         const outcome = await this.processor.process(event);
+        if (outcome.applied) this.options.metrics?.eventApplied(event.type);
         for (const cdr of outcome.issued) {
+          this.options.metrics?.cdrIssued(cdr);
           this.logger.info('CDR issued', { cdrId: cdr.id, sessionId: cdr.sessionId, credit: cdr.credit, replaces: cdr.replacesCdrId, currency: cdr.currency });
         }
         if (outcome.costUpdate) this.sendCostUpdate(event.session.sessionId, outcome.costUpdate);

@@ -6,6 +6,7 @@ import type { SessionEvent, SessionSnapshot } from '@evcsms/sessions';
 import { cdrFromRow, cdrRow } from '../cdr/cdr-document.mapper';
 import type { CostUpdate } from '../cost-updates/station-commands.port';
 import { finalPoints, livePoints, type StoredPoint } from '../pricing/meter-timeline';
+import type { BillingMetrics } from './billing.metrics';
 import { tariffIdFor, tariffsOf } from '../tariffs/tariff-resolution';
 
 export interface SessionBillingOptions {
@@ -14,6 +15,8 @@ export interface SessionBillingOptions {
   /** Per-station zone, when some stations are elsewhere; falls back to timeZone. */
   readonly timeZoneOf?: (stationId: string) => string | undefined;
   readonly logger?: Logger;
+  /** Pricing failures are counted here when given (createBillingMetrics). */
+  readonly metrics?: Pick<BillingMetrics, 'pricingFailed'>;
 }
 
 /** What applying one event did; the consumer acts on costUpdate after the commit. */
@@ -81,7 +84,10 @@ export class SessionBillingProcessor {
     });
     const versions = tariffId ? await store.tariffVersions(tariffId) : [];
     const note = !tariffId ? 'no tariff is assigned to this station, EVSE, connector or token group' : versions.length === 0 ? `tariff ${tariffId} has no versions` : null;
-    if (note) this.logger.warn('session not priced', { sessionId: session.sessionId, stationId: session.stationId, reason: note });
+    if (note) {
+      this.logger.warn('session not priced', { sessionId: session.sessionId, stationId: session.stationId, reason: note });
+      this.options.metrics?.pricingFailed('no-tariff');
+    }
     await store.insertSession({
       session_id: session.sessionId,
       station_id: session.stationId,
@@ -193,6 +199,7 @@ export class SessionBillingProcessor {
       return price();
     } catch (error) {
       this.logger.error('session could not be priced', { sessionId: session.sessionId, stationId: session.stationId, error });
+      this.options.metrics?.pricingFailed('pricing-error');
       return undefined;
     }
   }

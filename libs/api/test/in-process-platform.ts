@@ -120,6 +120,15 @@ export class InProcessPlatform {
     return { status: response.status, body: text && type.includes('json') ? JSON.parse(text) : text || undefined, type };
   }
 
+  /** Connects a station and has its BootNotification accepted (needs the sessions service). */
+  async bootStation(stationId: string, protocol: 'ocpp1.6' | 'ocpp2.0.1'): Promise<RawOcppClient> {
+    const client = await this.connectStation(stationId, protocol);
+    const boot = protocol === 'ocpp1.6' ? { chargePointVendor: 'Acme', chargePointModel: 'AC22' } : { reason: 'PowerUp', chargingStation: { vendorName: 'Acme', model: 'DC150' } };
+    const answer = await client.call('b', 'BootNotification', boot, 5_000);
+    if ((answer[2] as { status?: unknown } | undefined)?.status !== 'Accepted') throw new Error(`${stationId} was not accepted: ${JSON.stringify(answer)}`);
+    return client;
+  }
+
   async connectStation(stationId: string, protocol: 'ocpp1.6' | 'ocpp2.0.1'): Promise<RawOcppClient> {
     const client = await RawOcppClient.connect(`ws://127.0.0.1:${this.ocppPort}/ocpp/${stationId}`, { protocols: [protocol] });
     this.clients.push(client);

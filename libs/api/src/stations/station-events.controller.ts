@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { getStation, listStationEvents, type DataSource, type StationEventEntity } from '@evcsms/data-access';
 import { RequireScope } from '../auth/api-key.guard';
 import { DATABASE } from '../http/database.token';
-import { decodeCursor, MAX_PAGE_SIZE, pageSize, toPage, type Page } from '../http/pagination';
+import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
 import { periodParameters } from '../http/parameters';
 import { badRequest, notFound } from '../http/problem';
+import { ApiAnswer, ApiPageQuery, ApiPeriodQuery, ApiProblems } from '../openapi/api-contract.decorators';
+import { component, dateTime, pageOf, string, view } from '../openapi/schema-components';
 
 export interface StationEventView {
   readonly action: string;
@@ -15,33 +17,15 @@ export interface StationEventView {
   readonly receivedAt: string;
 }
 
-export const STATION_EVENT_SCHEMA = {
-  type: 'object',
-  properties: {
-    action: { type: 'string', description: 'the OCPP action, e.g. SecurityEventNotification, NotifyEvent' },
+const STATION_EVENT = component(
+  'StationEvent',
+  view({
+    action: { ...string, description: 'the OCPP action, e.g. SecurityEventNotification, NotifyEvent' },
     protocol: { type: 'string', enum: ['ocpp1.6', 'ocpp2.0.1'] },
     payload: { type: 'object', additionalProperties: true, description: "the message's payload as the station sent it" },
-    receivedAt: { type: 'string', format: 'date-time', description: 'when the gateway received the message' },
-  },
-  required: ['action', 'protocol', 'payload', 'receivedAt'],
-  additionalProperties: false,
-};
-
-const STATION_EVENT_PAGE_SCHEMA = {
-  type: 'object',
-  properties: {
-    items: { type: 'array', items: STATION_EVENT_SCHEMA },
-    nextCursor: { type: 'string', nullable: true, description: 'pass as `cursor` for the next page; null on the last page' },
-  },
-  required: ['items', 'nextCursor'],
-  additionalProperties: false,
-};
-
-const PROBLEM_CONTENT = {
-  'application/problem+json': {
-    schema: { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } }, required: ['type', 'title', 'status'] },
-  },
-};
+    receivedAt: { ...dateTime, description: 'when the gateway received the message' },
+  }),
+);
 
 /** An action name as OCPP spells them: letters and digits (NotifyEvent, Get15118EVCertificate). */
 const ACTION = /^[A-Za-z0-9]{1,64}$/;
@@ -63,14 +47,11 @@ export class StationEventsController {
       'Messages the station sent that no other resource holds (SecurityEventNotification, FirmwareStatusNotification, NotifyEvent, NotifyReport...), with their payload as sent. Kept for STATION_EVENTS_RETENTION_DAYS.',
   })
   @ApiParam({ name: 'id', description: 'the station id' })
-  @ApiQuery({ name: 'action', required: false, schema: { type: 'string' }, description: 'only this OCPP action' })
-  @ApiQuery({ name: 'from', required: false, schema: { type: 'string', format: 'date-time' }, description: 'received at or after (inclusive)' })
-  @ApiQuery({ name: 'to', required: false, schema: { type: 'string', format: 'date-time' }, description: 'received before (exclusive)' })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 } })
-  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' }, description: 'the `nextCursor` of the previous page' })
-  @ApiOkResponse({ description: 'One page of events', schema: STATION_EVENT_PAGE_SCHEMA })
-  @ApiResponse({ status: 400, description: 'A malformed filter, limit or cursor', content: PROBLEM_CONTENT })
-  @ApiResponse({ status: 404, description: 'No such station', content: PROBLEM_CONTENT })
+  @ApiQuery({ name: 'action', required: false, schema: string, description: 'only this OCPP action' })
+  @ApiPeriodQuery('received')
+  @ApiPageQuery()
+  @ApiAnswer(pageOf('StationEvent', STATION_EVENT))
+  @ApiProblems(400, 404)
   async list(
     @Param('id') id: string,
     @Query('action') action?: string,

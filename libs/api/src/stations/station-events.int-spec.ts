@@ -29,17 +29,8 @@ describe('station event log: GET /stations/{id}/events', () => {
   const rowsOf = (stationId: string) => platform.dataSource.getRepository(StationEventEntity).countBy({ stationId });
   const at = (seconds: number) => new Date(Date.UTC(2026, 11, 4, 10, 0, seconds)).toISOString();
 
-  async function boot16(stationId: string): Promise<RawOcppClient> {
-    const cp = await platform.connectStation(stationId, 'ocpp1.6');
-    expect(await cp.call('b', 'BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC22' }, 5_000)).toEqual([3, 'b', expect.objectContaining({ status: 'Accepted' })]);
-    return cp;
-  }
-  async function boot201(stationId: string): Promise<RawOcppClient> {
-    const cs = await platform.connectStation(stationId, 'ocpp2.0.1');
-    const boot = await cs.call('b', 'BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Acme', model: 'DC150' } }, 5_000);
-    expect(boot).toEqual([3, 'b', expect.objectContaining({ status: 'Accepted' })]);
-    return cs;
-  }
+  const boot16 = (stationId: string): Promise<RawOcppClient> => platform.bootStation(stationId, 'ocpp1.6');
+  const boot201 = (stationId: string): Promise<RawOcppClient> => platform.bootStation(stationId, 'ocpp2.0.1');
 
   it('stores 1.6 SecurityEventNotification and FirmwareStatusNotification, answered {}, and lists them newest first', async () => {
     const cp = await boot16('CP-EVENTS-16');

@@ -1,5 +1,5 @@
 import type { MessageBus } from '@evcsms/bus';
-import { ackResponse, DEFAULT_TENANT, ENVELOPE_VERSION, replyModeOf, TOPICS, type StationCallEnvelope } from '@evcsms/contracts';
+import { ackResponse, DEFAULT_TENANT, ENVELOPE_VERSION, replyModeOf, TOPICS, type ReplyMode, type StationCallEnvelope } from '@evcsms/contracts';
 import type { InboundCall, InboundCallOutcome, StationCallHandler } from '@evcsms/gateway';
 import { Waiters } from './waiters';
 
@@ -36,19 +36,8 @@ export class BusStationCallHandler implements StationCallHandler {
   async handle(call: InboundCall): Promise<InboundCallOutcome> {
     const replyMode = this.options.acknowledgeWhen === 'processed' ? 'reply' : replyModeOf(call.protocol, call.action, call.payload);
     const envelope: StationCallEnvelope = {
-      v: ENVELOPE_VERSION,
-      type: 'station-call',
-      stationId: call.stationId,
-      tenantId: DEFAULT_TENANT,
-      protocol: call.protocol,
-      action: call.action,
-      messageId: call.messageId,
-      podId: this.options.podId,
-      connectionId: call.connectionId,
-      receivedAt: call.receivedAt.toISOString(),
-      replyMode,
+      ...stationCallEnvelope(call, this.options.podId, replyMode),
       ...(replyMode === 'reply' ? { answerBy: new Date(call.receivedAt.getTime() + this.options.replyTimeoutMs).toISOString() } : {}),
-      payload: call.payload,
     };
     const reply =
       replyMode === 'reply' ? this.replies.wait(replyKey(call.connectionId, call.messageId), this.options.replyTimeoutMs, () => UNAVAILABLE) : undefined;
@@ -69,6 +58,24 @@ export class BusStationCallHandler implements StationCallHandler {
   close(): void {
     this.replies.settleAll(() => UNAVAILABLE);
   }
+}
+
+/** A station CALL as it goes on the bus. */
+export function stationCallEnvelope(call: InboundCall, podId: string, replyMode: ReplyMode): StationCallEnvelope {
+  return {
+    v: ENVELOPE_VERSION,
+    type: 'station-call',
+    stationId: call.stationId,
+    tenantId: DEFAULT_TENANT,
+    protocol: call.protocol,
+    action: call.action,
+    messageId: call.messageId,
+    podId,
+    connectionId: call.connectionId,
+    receivedAt: call.receivedAt.toISOString(),
+    replyMode,
+    payload: call.payload,
+  };
 }
 
 function replyKey(connectionId: string, messageId: string): string {

@@ -1,13 +1,9 @@
-import { silentBusLog } from '@evcsms/bus';
-import { KafkaBus } from '@evcsms/bus-kafka';
+import type { KafkaBus } from '@evcsms/bus-kafka';
 import { TOPICS, type StationCallEnvelope } from '@evcsms/contracts';
-import { DEFAULT_GATEWAY_OPTIONS, InMemoryCredentialStore } from '@evcsms/gateway';
-import { silentLogger } from '@evcsms/logging';
-import { createMetricsRegistry, type MetricsRegistry } from '@evcsms/metrics';
-import { InProcessConnectionRegistry, InProcessPendingCommandStore, InProcessPodChannel } from '@evcsms/registry';
+import type { MetricsRegistry } from '@evcsms/metrics';
 import { RawOcppClient, startKafkaMockCluster, waitFor, type KafkaMockCluster } from '@evcsms/testing';
-import { selectEngine } from '@evcsms/ws-engine';
-import { GatewayNode } from './gateway-node';
+import { startKafkaGatewayNode } from '../test/kafka-gateway-node';
+import type { GatewayNode } from './gateway-node';
 
 /**
  * Kafka down: an Authorize cannot reach the sessions service at all. The station gets an answer
@@ -24,27 +20,8 @@ describe('Authorize while Kafka is down', () => {
 
   beforeAll(async () => {
     kafka = await startKafkaMockCluster({ topics: [TOPICS.stationCalls, TOPICS.stationPresence] });
-    bus = new KafkaBus({ brokers: kafka.brokers, publishTimeoutMs: 1_500, healthCheckIntervalMs: 200, connectionTimeoutMs: 500, requestTimeoutMs: 1_000, log: silentBusLog });
-    await bus.connect();
-    metrics = createMetricsRegistry({ processMetrics: false });
-    node = new GatewayNode(
-      {
-        gateway: { ...DEFAULT_GATEWAY_OPTIONS, host: '127.0.0.1', port: 0, podId: 'pod-edge-kafka', unknownStations: 'accept', allowSecurityProfile0: true },
-        leaseMs: 10_000,
-        replyTimeoutMs: 4_000,
-      },
-      {
-        engine: selectEngine('uws').engine,
-        credentials: new InMemoryCredentialStore(),
-        bus,
-        registry: new InProcessConnectionRegistry(),
-        channel: new InProcessPodChannel(),
-        pendingCommands: new InProcessPendingCommandStore(),
-        metrics,
-        logger: silentLogger,
-      },
-    );
-    const { port } = await node.start();
+    let port: number;
+    ({ bus, node, metrics, port } = await startKafkaGatewayNode(kafka, { podId: 'pod-edge-kafka', replyTimeoutMs: 4_000 }));
     client = await RawOcppClient.connect(`ws://127.0.0.1:${port}/ocpp/CP-EDGE-KAFKA`, { protocols: ['ocpp1.6'] });
   });
 
@@ -77,7 +54,7 @@ describe('Authorize while Kafka is down', () => {
         payload: { idTag: 'NEVER-SEEN' },
         edgeDecision: { status: 'Invalid', source: 'policy' },
       });
-      expect(record.answerBy).toBeUndefined();
+      expect(record!.answerBy).toBeUndefined();
     } finally {
       await subscription.close();
     }

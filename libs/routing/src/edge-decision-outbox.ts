@@ -1,7 +1,8 @@
 import type { MessageBus } from '@evcsms/bus';
-import { DEFAULT_TENANT, ENVELOPE_VERSION, TOPICS, type EdgeAuthorization, type StationCallEnvelope } from '@evcsms/contracts';
+import { TOPICS, type EdgeAuthorization, type StationCallEnvelope } from '@evcsms/contracts';
 import type { EdgeDecisionSink, InboundCall } from '@evcsms/gateway';
 import type { Logger } from '@evcsms/logging';
+import { stationCallEnvelope } from './bus-call.handler';
 
 /**
  * Authorize answers the gateway gave itself, on their way to the sessions service: the original
@@ -25,21 +26,7 @@ export class EdgeDecisionOutbox implements EdgeDecisionSink {
   ) {}
 
   record(call: InboundCall, decision: EdgeAuthorization): void {
-    const envelope: StationCallEnvelope = {
-      v: ENVELOPE_VERSION,
-      type: 'station-call',
-      stationId: call.stationId,
-      tenantId: DEFAULT_TENANT,
-      protocol: call.protocol,
-      action: call.action,
-      messageId: call.messageId,
-      podId: this.podId,
-      connectionId: call.connectionId,
-      receivedAt: call.receivedAt.toISOString(),
-      replyMode: 'ack',
-      payload: call.payload,
-      edgeDecision: decision,
-    };
+    const envelope: StationCallEnvelope = { ...stationCallEnvelope(call, this.podId, 'ack'), edgeDecision: decision };
     this.queue.push({ key: call.stationId, value: JSON.stringify(envelope) });
     if (this.queue.length > this.options.maxQueued) {
       this.queue.shift();

@@ -1,13 +1,8 @@
-import { silentBusLog } from '@evcsms/bus';
-import { KafkaBus } from '@evcsms/bus-kafka';
+import type { KafkaBus } from '@evcsms/bus-kafka';
 import { TOPICS } from '@evcsms/contracts';
-import { DEFAULT_GATEWAY_OPTIONS, InMemoryCredentialStore } from '@evcsms/gateway';
-import { silentLogger } from '@evcsms/logging';
-import { createMetricsRegistry } from '@evcsms/metrics';
-import { InProcessConnectionRegistry, InProcessPendingCommandStore, InProcessPodChannel } from '@evcsms/registry';
 import { RawOcppClient, startKafkaMockCluster, waitFor, type KafkaMockCluster } from '@evcsms/testing';
-import { selectEngine } from '@evcsms/ws-engine';
-import { GatewayNode } from './gateway-node';
+import { startKafkaGatewayNode } from '../test/kafka-gateway-node';
+import type { GatewayNode } from './gateway-node';
 
 const meterValues = (minute: number) => ({
   connectorId: 1,
@@ -24,26 +19,8 @@ describe('a gateway whose Kafka goes away', () => {
 
   beforeAll(async () => {
     kafka = await startKafkaMockCluster({ topics: [TOPICS.stationCalls, TOPICS.stationPresence] });
-    bus = new KafkaBus({ brokers: kafka.brokers, publishTimeoutMs: 1_500, healthCheckIntervalMs: 200, connectionTimeoutMs: 500, requestTimeoutMs: 1_000, log: silentBusLog });
-    await bus.connect();
-    node = new GatewayNode(
-      {
-        gateway: { ...DEFAULT_GATEWAY_OPTIONS, host: '127.0.0.1', port: 0, podId: 'pod-outage', unknownStations: 'accept', allowSecurityProfile0: true },
-        leaseMs: 10_000,
-        replyTimeoutMs: 3_000,
-      },
-      {
-        engine: selectEngine('uws').engine,
-        credentials: new InMemoryCredentialStore(),
-        bus,
-        registry: new InProcessConnectionRegistry(),
-        channel: new InProcessPodChannel(),
-        pendingCommands: new InProcessPendingCommandStore(),
-        metrics: createMetricsRegistry({ processMetrics: false }),
-        logger: silentLogger,
-      },
-    );
-    const { port } = await node.start();
+    let port: number;
+    ({ bus, node, port } = await startKafkaGatewayNode(kafka, { podId: 'pod-outage', replyTimeoutMs: 3_000 }));
     client = await RawOcppClient.connect(`ws://127.0.0.1:${port}/ocpp/CP-OUTAGE`, { protocols: ['ocpp1.6'] });
   });
 

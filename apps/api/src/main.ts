@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { startApiServer } from '@evcsms/api';
-import { envInt, envOptional, envString } from '@evcsms/config';
+import { envBool, envInt, envOptional, envString } from '@evcsms/config';
 import { createLogger, logLevelFromEnv } from '@evcsms/logging';
 import { createMetricsRegistry } from '@evcsms/metrics';
 import { CommandRouter, PodInbox } from '@evcsms/routing';
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
       registry: spine.registry,
       pendingCommands: spine.pendingCommands,
       adminApiKey,
+      // The gateways' setting (same variable): whether stations may be provisioned with profile 0.
+      allowSecurityProfile0: envBool(env, 'OCPP_ALLOW_PROFILE_0', false),
       // The gateways' call timeout (same variable, same default): the bound of timeoutSeconds.
       callTimeoutMs: envInt(env, 'OCPP_CALL_TIMEOUT_MS', 30_000, { min: 1 }),
       metrics,

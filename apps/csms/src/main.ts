@@ -82,6 +82,7 @@ async function main(): Promise<void> {
       registry: spine.registry,
       pendingCommands: spine.pendingCommands,
       adminApiKey: config.adminApiKey,
+      allowSecurityProfile0: config.gateway.allowSecurityProfile0,
       callTimeoutMs: config.gateway.callTimeoutMs,
       metrics,
       readiness: () => {

@@ -32,11 +32,17 @@ import { TariffAssignmentsController } from './tariffs/tariff-assignments.contro
 import { TariffsController } from './tariffs/tariffs.controller';
 import { StationEventsController } from './stations/station-events.controller';
 import { StationsController } from './stations/stations.controller';
+import { CredentialRotationService } from './stations/credential-rotation.service';
+import { StationProvisioningController } from './stations/station-provisioning.controller';
+import { ProvisioningPolicy, StationProvisioningService } from './stations/station-provisioning.service';
+import { SitesController } from './sites/sites.controller';
 import { TokensController } from './tokens/tokens.controller';
 
 export interface ApiDependencies {
   readonly dataSource: DataSource;
-  readonly router: Pick<CommandRouter, 'send'>;
+  readonly router: Pick<CommandRouter, 'send' | 'credentialsChanged'>;
+  /** Whether stations may be provisioned with security profile 0 (the gateway's OCPP_ALLOW_SECURITY_PROFILE_0); default false. */
+  readonly allowSecurityProfile0?: boolean;
   readonly registry: Pick<ConnectionRegistry, 'lookup' | 'list'>;
   readonly pendingCommands: Pick<PendingCommandStore, 'get'>;
   readonly adminApiKey: string | undefined;
@@ -66,6 +72,8 @@ class ApiModule {
       module: ApiModule,
       controllers: [
         StationsController,
+        StationProvisioningController,
+        SitesController,
         StationEventsController,
         SessionsController,
         TokensController,
@@ -87,6 +95,9 @@ class ApiModule {
         { provide: ApiPendingCommands, useValue: deps.pendingCommands },
         StationCaller,
         { provide: CommandLog, useValue: new CommandLog(deps.logger, deps.metrics) },
+        StationProvisioningService,
+        CredentialRotationService,
+        { provide: ProvisioningPolicy, useValue: { allowSecurityProfile0: deps.allowSecurityProfile0 ?? false } },
         { provide: CommandLimits, useValue: { callTimeoutMs: deps.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS } },
         { provide: ApiKeysService, useValue: new ApiKeysService(deps.dataSource, deps.adminApiKey) },
         { provide: APP_GUARD, useFactory: (reflector: Reflector, keys: ApiKeysService) => new ApiKeyGuard(reflector, keys), inject: [Reflector, ApiKeysService] },

@@ -5,7 +5,7 @@ import { createLogger, silentLogger } from '@evcsms/logging';
 import { createMetricsRegistry } from '@evcsms/metrics';
 import { InProcessConnectionRegistry, InProcessPendingCommandStore, InProcessPodChannel } from '@evcsms/registry';
 import { GatewayNode } from '@evcsms/routing';
-import { BillingNode, SessionsNode } from '@evcsms/runtime';
+import { BillingNode, databaseCredentialStore, SessionsNode } from '@evcsms/runtime';
 import { createTestDatabase, RawOcppClient, waitFor, type TestDatabase } from '@evcsms/testing';
 import { selectEngine } from '@evcsms/ws-engine';
 import { startApiServer, type ApiServer } from '../src/api-server';
@@ -40,14 +40,34 @@ export class InProcessPlatform {
   readonly apiLogs: Array<Record<string, unknown>> = [];
   readonly apiMetrics = createMetricsRegistry({ processMetrics: false });
 
-  /** `callTimeoutMs`: the gateway's call timeout, and with it the API's bound on `timeoutSeconds`. */
-  static async start(options: { withSessions: boolean; withBilling?: boolean; billingTimeZone?: string; callTimeoutMs?: number }): Promise<InProcessPlatform> {
+  readonly gatewayLogs: Array<Record<string, unknown>> = [];
+
+  /**
+   * `callTimeoutMs`: the gateway's call timeout, and with it the API's bound on `timeoutSeconds`.
+   * `stationAuth`: 'embedded' (default: unknown stations accepted at profile 0, credentials in
+   * memory) or 'production' (credentials from the database, unknown stations and profile 0
+   * refused, 127.0.0.1 trusted as a TLS-terminating proxy).
+   */
+  static async start(options: {
+    withSessions: boolean;
+    withBilling?: boolean;
+    billingTimeZone?: string;
+    callTimeoutMs?: number;
+    stationAuth?: 'embedded' | 'production';
+  }): Promise<InProcessPlatform> {
     const platform = new InProcessPlatform();
-    await platform.boot(options.withSessions, options.withBilling ?? options.withSessions, options.billingTimeZone ?? 'UTC', options.callTimeoutMs ?? DEFAULT_GATEWAY_OPTIONS.callTimeoutMs);
+    await platform.boot(
+      options.withSessions,
+      options.withBilling ?? options.withSessions,
+      options.billingTimeZone ?? 'UTC',
+      options.callTimeoutMs ?? DEFAULT_GATEWAY_OPTIONS.callTimeoutMs,
+      options.stationAuth ?? 'embedded',
+    );
     return platform;
   }
 
-  private async boot(withSessions: boolean, withBilling: boolean, billingTimeZone: string, callTimeoutMs: number): Promise<void> {
+  private async boot(withSessions: boolean, withBilling: boolean, billingTimeZone: string, callTimeoutMs: number, stationAuth: 'embedded' | 'production'): Promise<void> {
+    const production = stationAuth === 'production';
     this.database = await createTestDatabase();
     this.dataSource = await openDatabase({ url: this.database.url });
     const channel = new InProcessPodChannel();
@@ -57,7 +77,16 @@ export class InProcessPlatform {
     }
     this.node = new GatewayNode(
       {
-        gateway: { ...DEFAULT_GATEWAY_OPTIONS, host: '127.0.0.1', port: 0, podId: 'pod-api', unknownStations: 'accept', allowSecurityProfile0: true, callTimeoutMs },
+        gateway: {
+          ...DEFAULT_GATEWAY_OPTIONS,
+          host: '127.0.0.1',
+          port: 0,
+          podId: 'pod-api',
+          unknownStations: production ? 'reject' : 'accept',
+          allowSecurityProfile0: !production,
+          ...(production ? { trustedProxies: ['127.0.0.1'] } : {}),
+          callTimeoutMs,
+        },
         leaseMs: 5_000,
         replyTimeoutMs: 2_000,
         // As in embedded mode: a station's message is answered once it has been processed.
@@ -65,13 +94,13 @@ export class InProcessPlatform {
       },
       {
         engine: selectEngine('ws').engine,
-        credentials: new InMemoryCredentialStore(),
+        credentials: production ? databaseCredentialStore(this.dataSource) : new InMemoryCredentialStore(),
         bus: this.bus,
         registry: this.registry,
         channel,
         pendingCommands: this.pendingCommands,
         metrics: createMetricsRegistry({ processMetrics: false }),
-        logger: silentLogger,
+        logger: production ? createLogger({ sink: (line) => this.gatewayLogs.push(JSON.parse(line) as Record<string, unknown>) }) : silentLogger,
       },
     );
     if (withBilling) {
@@ -87,6 +116,7 @@ export class InProcessPlatform {
         registry: this.registry,
         pendingCommands: this.pendingCommands,
         adminApiKey: ADMIN_KEY,
+        allowSecurityProfile0: !production,
         callTimeoutMs,
         metrics: this.apiMetrics,
         readiness: () => ({ ready: true, checks: {} }),
@@ -120,6 +150,10 @@ export class InProcessPlatform {
     return { status: response.status, body: text && type.includes('json') ? JSON.parse(text) : text || undefined, type };
   }
 
+  ocppUrl(stationId: string): string {
+    return `ws://127.0.0.1:${this.ocppPort}/ocpp/${stationId}`;
+  }
+
   /** Connects a station and has its BootNotification accepted (needs the sessions service). */
   async bootStation(stationId: string, protocol: 'ocpp1.6' | 'ocpp2.0.1'): Promise<RawOcppClient> {
     const client = await this.connectStation(stationId, protocol);
@@ -129,8 +163,8 @@ export class InProcessPlatform {
     return client;
   }
 
-  async connectStation(stationId: string, protocol: 'ocpp1.6' | 'ocpp2.0.1'): Promise<RawOcppClient> {
-    const client = await RawOcppClient.connect(`ws://127.0.0.1:${this.ocppPort}/ocpp/${stationId}`, { protocols: [protocol] });
+  async connectStation(stationId: string, protocol: 'ocpp1.6' | 'ocpp2.0.1', headers: Record<string, string> = {}): Promise<RawOcppClient> {
+    const client = await RawOcppClient.connect(this.ocppUrl(stationId), { protocols: [protocol], headers });
     this.clients.push(client);
     await waitFor(async () => (await this.registry.lookup(stationId)) !== undefined, { description: `${stationId} registered`, timeoutMs: 5_000 });
     return client;

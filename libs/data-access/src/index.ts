@@ -17,7 +17,6 @@ export {
   stationAdminTransaction,
   getSite,
   listSites,
-  stationSite,
   type NewSite,
   type SitePatch,
   type NewStation,

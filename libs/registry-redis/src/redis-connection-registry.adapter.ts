@@ -111,6 +111,13 @@ export class RedisConnectionRegistry implements ConnectionRegistry {
     return { items, nextCursor: next ? next : null };
   }
 
+  async livePods(): Promise<readonly string[]> {
+    const pods = (await this.redis.smembers(this.keys.pods)).sort();
+    if (pods.length === 0) return [];
+    const leases = await this.redis.mget(pods.map((podId) => this.keys.lease(podId)));
+    return pods.filter((_podId, index) => leases[index] !== null);
+  }
+
   async renewPodLease(podId: string, leaseMs: number): Promise<void> {
     checkLeaseMs(leaseMs);
     const [existed, epoch] = (await this.scripts.renew(this.keys.lease(podId), this.keys.pods, this.keys.epoch, podId, leaseMs)) as [number, string];

@@ -34,6 +34,8 @@ export interface ConnectionRegistry {
     readonly items: readonly StationLocation[];
     readonly nextCursor: string | null;
   }>;
+  /** Pods whose lease is alive (gateways): who to tell when something every pod caches changes. */
+  livePods(): Promise<readonly string[]>;
   /** Creates or renews this pod's lease. */
   renewPodLease(podId: string, leaseMs: number): Promise<void>;
   /** Ends this pod's lease and removes its stations (graceful shutdown). */

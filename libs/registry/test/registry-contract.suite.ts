@@ -161,6 +161,17 @@ export function describeRegistryContract(name: string, openStore: ContractStoreF
         expect((await registry.list({ limit: 10, podId: 'pod-short' })).items).toEqual([]);
       });
 
+      it('livePods lists the pods whose lease is alive, without the lapsed and the released ones', async () => {
+        expect(await registry.livePods()).toEqual([]);
+        await registry.renewPodLease('pod-short', SHORT_LEASE_MS);
+        await registry.renewPodLease('pod-long', LONG_LEASE_MS);
+        await registry.renewPodLease('pod-leaving', LONG_LEASE_MS);
+        expect(await registry.livePods()).toEqual(['pod-leaving', 'pod-long', 'pod-short']);
+        await registry.releasePod('pod-leaving');
+        await sleep(LAPSE_WAIT_MS);
+        expect(await registry.livePods()).toEqual(['pod-long']);
+      });
+
       it('a pod that keeps renewing keeps its stations visible past the lease length', async () => {
         const leaseMs = 400;
         await registry.renewPodLease('pod-a', leaseMs);

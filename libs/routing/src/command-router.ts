@@ -56,15 +56,16 @@ export class CommandRouter {
   }
 
   /**
-   * Tells the pod holding the station that its credentials changed (`close`: it may no longer
-   * connect), so that pod reads them afresh and, when asked, closes the socket. Other pods read
-   * them afresh when their credential cache entry expires (OCPP_CREDENTIAL_CACHE_MS).
+   * Tells every live gateway pod that a station's credentials changed, so each drops its cached
+   * copy (a station may reconnect through any pod), and with `close` (deleted) the pod holding
+   * it closes the socket. At most once per pod, like every pod message: a pod that misses it
+   * reads the credentials afresh when its cache entry expires (OCPP_CREDENTIAL_CACHE_MS).
+   * Resolves with the number of pods told.
    */
-  async credentialsChanged(stationId: string, options: { readonly close: boolean }): Promise<boolean> {
-    const location = await this.registry.lookup(stationId);
-    if (!location) return false;
-    await this.inbox.send(location.podId, { type: 'credentials-changed', stationId, close: options.close });
-    return true;
+  async credentialsChanged(stationId: string, options: { readonly close: boolean }): Promise<number> {
+    const pods = await this.registry.livePods();
+    const sent = await Promise.allSettled(pods.map((podId) => this.inbox.send(podId, { type: 'credentials-changed', stationId, close: options.close })));
+    return sent.filter((outcome) => outcome.status === 'fulfilled').length;
   }
 
   close(): void {

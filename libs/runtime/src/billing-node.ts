@@ -7,7 +7,7 @@ import type { Logger } from '@evcsms/logging';
 import type { MetricsRegistry } from '@evcsms/metrics';
 
 export interface BillingNodeOptions {
-  /** IANA zone tariff restrictions are read in (env BILLING_TIME_ZONE; default 'UTC'). */
+  /** IANA zone tariff restrictions are read in for stations without a site (env BILLING_TIME_ZONE; default 'UTC'). */
   readonly timeZone?: string;
   /** CostUpdated to 2.0.1 stations goes through this (the CommandRouter); none: not sent. */
   readonly stationCommands?: StationCommandPort;
@@ -52,7 +52,7 @@ export interface BillingEnvConfig {
 }
 
 /**
- * BILLING_TIME_ZONE (IANA, default UTC: stations have no site, so no zone of their own yet),
+ * BILLING_TIME_ZONE (IANA, default UTC: the zone of stations without a site; a site's own zone wins),
  * BILLING_COST_UPDATES (send CostUpdated to 2.0.1 stations, default true) and
  * BILLING_COST_UPDATE_INTERVAL_MS (at most one per session this often, default 60000).
  */

@@ -12,6 +12,7 @@ import { PENDING_COMMAND } from './command.schemas';
 import { CommandLimits, MAX_TTL_SECONDS, timeoutSecondsParameter, ttlSecondsParameter } from './command-limits';
 import { ApiPendingCommands, StationCaller } from './station-caller';
 import { STATION_COMMANDS } from './station-commands';
+import { withoutSecrets } from '../stations/credential-commands';
 
 const anyBody = new JsonSchemaPipe<Record<string, unknown>>({ type: 'object' });
 
@@ -85,7 +86,8 @@ export class CommandsController {
   async status(@Param('commandId') commandId: string): Promise<Record<string, unknown>> {
     const record = await this.pending.get(commandId);
     if (!record) throw notFound(`command ${commandId}`);
-    return { ...record };
+    // A queued password rotation carries the new password: it is never shown.
+    return { ...record, payload: withoutSecrets(record.action, record.payload) };
   }
 
   private async transactionIdOf(stationId: string, sessionId: string): Promise<string> {

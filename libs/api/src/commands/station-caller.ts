@@ -11,6 +11,7 @@ import { badRequest, notFound, ProblemError } from '../http/problem';
 /** DI tokens for the spine parts the API talks to. */
 export abstract class ApiCommandRouter {
   abstract send: CommandRouter['send'];
+  abstract credentialsChanged: CommandRouter['credentialsChanged'];
 }
 export abstract class ApiConnectionRegistry {
   abstract lookup: ConnectionRegistry['lookup'];

@@ -6,6 +6,7 @@ import { RequireScope } from '../auth/api-key.guard';
 import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
 import { flagParameter } from '../http/parameters';
 import { notFound } from '../http/problem';
+import { stationCondition } from './station-filter';
 import { ApiAnswer, ApiPageQuery, ApiProblems } from '../openapi/api-contract.decorators';
 import { component, dateTime, integer, nullable, pageOf, string, view } from '../openapi/schema-components';
 
@@ -53,12 +54,30 @@ export class StationsController {
   @ApiOperation({ summary: 'List stations with their online flag, protocol and connector statuses' })
   @ApiPageQuery()
   @ApiQuery({ name: 'online', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'selector', required: false, description: 'e.g. `site=depot-north,tag=dc|fast,model!=AC22` (keys: site, tag, model, vendor, protocol; see docs/stations.md)' })
+  @ApiQuery({ name: 'siteId', required: false })
+  @ApiQuery({ name: 'tag', required: false })
+  @ApiQuery({ name: 'model', required: false })
   @ApiAnswer(pageOf('Station', STATION))
   @ApiProblems(400)
-  async list(@Query('limit') limit?: string, @Query('cursor') cursor?: string, @Query('online') online?: string): Promise<Page<StationView>> {
+  async list(
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+    @Query('online') online?: string,
+    @Query('selector') selector?: string,
+    @Query('siteId') siteId?: string,
+    @Query('tag') tag?: string,
+    @Query('model') model?: string,
+  ): Promise<Page<StationView>> {
     const size = pageSize(limit);
     const after = decodeCursor<{ id: string }>(cursor, ['id']);
-    const stations = await listStations(this.db, { limit: size + 1, ...(after ? { afterId: after.id } : {}), ...(online === undefined ? {} : { online: flagParameter(online, 'online')! }) });
+    const condition = stationCondition({ selector, siteId, tag, model });
+    const stations = await listStations(this.db, {
+      limit: size + 1,
+      ...(after ? { afterId: after.id } : {}),
+      ...(online === undefined ? {} : { online: flagParameter(online, 'online')! }),
+      ...(condition ? { condition } : {}),
+    });
     const connectors = await connectorsOf(this.db, stations.slice(0, size).map((station) => station.id));
     return toPage(stations, size, (station) => toView(station, connectors.get(station.id) ?? []), (station) => ({ id: station.id }));
   }

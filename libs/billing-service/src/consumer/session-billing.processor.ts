@@ -10,9 +10,9 @@ import type { BillingMetrics } from './billing.metrics';
 import { tariffIdFor, tariffsOf } from '../tariffs/tariff-resolution';
 
 export interface SessionBillingOptions {
-  /** IANA zone that tariff restrictions are read in (stations have no site yet). Default 'UTC'. */
+  /** IANA zone that tariff restrictions are read in for stations without a site. Default 'UTC'. */
   readonly timeZone?: string;
-  /** Per-station zone, when some stations are elsewhere; falls back to timeZone. */
+  /** Per-station zone for stations without a site; falls back to timeZone. */
   readonly timeZoneOf?: (stationId: string) => string | undefined;
   readonly logger?: Logger;
   /** Pricing failures are counted here when given (createBillingMetrics). */
@@ -75,11 +75,14 @@ export class SessionBillingProcessor {
     if (existing) return existing;
     const startedAt = new Date(session.startedAt);
     const tokenGroup = session.idToken ? await store.tokenGroupOf(session.idToken) : null;
+    // The site's zone prices the session, and site assignments apply through it.
+    const site = await store.siteOf(session.stationId);
     const tariffId = tariffIdFor(await store.assignmentsFor(session.stationId, tokenGroup), {
       stationId: session.stationId,
       evseId: session.evseId,
       connectorId: session.connectorId,
       tokenGroup,
+      siteId: site?.siteId ?? null,
       startedAt,
     });
     const versions = tariffId ? await store.tariffVersions(tariffId) : [];
@@ -101,7 +104,7 @@ export class SessionBillingProcessor {
       status: note ? 'unpriced' : 'active',
       tariff_id: tariffId,
       tariff_versions: note ? null : versions.map((version) => version.document),
-      time_zone: this.options.timeZoneOf?.(session.stationId) ?? this.timeZone,
+      time_zone: site?.timeZone ?? this.options.timeZoneOf?.(session.stationId) ?? this.timeZone,
       currency: versions[0]?.currency ?? null,
       note,
     });

@@ -38,6 +38,8 @@ export interface SessionContext {
   readonly evseId: number;
   readonly connectorId: number;
   readonly tokenGroup: string | null;
+  /** The station's site: site and token-group-at-site assignments apply through it. */
+  readonly siteId: string | null;
   readonly startedAt: Date;
 }
 
@@ -46,7 +48,7 @@ export function tariffIdFor(rows: readonly TariffAssignmentRow[], context: Sessi
   const assignments = rows.map(assignmentOf).filter((a): a is TariffAssignment => a !== null);
   const resolution = resolveTariff(
     assignments,
-    { stationId: context.stationId, evseId: context.evseId, connectorId: context.connectorId, tokenGroup: context.tokenGroup, siteId: null },
+    { stationId: context.stationId, evseId: context.evseId, connectorId: context.connectorId, tokenGroup: context.tokenGroup, siteId: context.siteId },
     context.startedAt.getTime(),
   );
   return resolution?.tariffId ?? null;

@@ -138,6 +138,15 @@ export class BillingStore {
     return rows[0]?.group_id_token ?? null;
   }
 
+  /** The station's site and its time zone; null for a station without a site. */
+  async siteOf(stationId: string): Promise<{ siteId: string; timeZone: string } | null> {
+    const rows = await this.rows<{ id: string; time_zone: string }>(
+      `SELECT sites.id, sites.time_zone FROM stations JOIN sites ON sites.id = stations.site_id WHERE stations.id = $1`,
+      [stationId],
+    );
+    return rows[0] ? { siteId: rows[0].id, timeZone: rows[0].time_zone } : null;
+  }
+
   /** Every assignment that could apply to a session at this station for this token group. */
   async assignmentsFor(stationId: string, tokenGroup: string | null): Promise<TariffAssignmentRow[]> {
     return this.rows<TariffAssignmentRow>(

@@ -102,12 +102,13 @@ export class StationAdminStore {
 
   /** Marks it deleted: it leaves its site, its credentials are dropped, its history stays. */
   async deleteStation(stationId: string): Promise<boolean> {
-    const result = await this.tx.query(
-      `UPDATE stations SET deleted_at = now(), site_id = NULL, password_hash = NULL, pending_password_hash = NULL, pending_security_profile = NULL, updated_at = now()
-       WHERE id = $1 AND deleted_at IS NULL RETURNING id`,
-      [stationId],
-    );
-    return (result as unknown[]).length > 0;
+    const result = await this.tx
+      .createQueryBuilder()
+      .update(StationEntity)
+      .set({ deletedAt: () => 'now()', siteId: null, passwordHash: null, pendingPasswordHash: null, pendingSecurityProfile: null })
+      .where('id = :stationId AND deleted_at IS NULL', { stationId })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
   async setPendingPassword(stationId: string, hash: string): Promise<void> {
@@ -130,15 +131,6 @@ export function getSite(db: DataSource, siteId: string): Promise<SiteEntity | nu
 
 export function listSites(db: DataSource, query: { limit: number; afterId?: string }): Promise<SiteEntity[]> {
   return db.getRepository(SiteEntity).find({ where: query.afterId !== undefined ? { id: MoreThan(query.afterId) } : {}, order: { id: 'ASC' }, take: query.limit });
-}
-
-/** The site of a station and its time zone (billing reads restrictions in it); null without a site. */
-export async function stationSite(db: DataSource | EntityManager, stationId: string): Promise<{ siteId: string; timeZone: string } | null> {
-  const rows: Array<{ id: string; time_zone: string }> = await db.query(
-    `SELECT sites.id, sites.time_zone FROM stations JOIN sites ON sites.id = stations.site_id WHERE stations.id = $1`,
-    [stationId],
-  );
-  return rows[0] ? { siteId: rows[0].id, timeZone: rows[0].time_zone } : null;
 }
 
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));

@@ -55,6 +55,10 @@ export class InProcessConnectionRegistry implements ConnectionRegistry {
     return Promise.resolve(current && this.isAlive(current.podId) ? current : undefined);
   }
 
+  livePods(): Promise<readonly string[]> {
+    return settle(() => [...this.pods.keys()].filter((podId) => this.isAlive(podId)).sort());
+  }
+
   list(query: ListQuery): Promise<ListPage> {
     return settle(() => this.listNow(query));
   }

@@ -236,6 +236,37 @@ describe('station lifecycle: sites, provisioning, rotation, profiles, deletion',
     });
   });
 
+  describe('billing at a site', () => {
+    it("prices a session with the site's tariff, its time restrictions read in the site's time zone", async () => {
+      // 09:00-09:15 UTC is 22:00-22:15 in Auckland (NZDT, UTC+13): the night price, where UTC (the platform default) would say day.
+      const tariff = {
+        id: 'SITE-NIGHT-TARIFF',
+        currency: 'NZD',
+        elements: [
+          { price_components: [{ type: 'ENERGY', price: 1.0, vat: 0, step_size: 1 }], restrictions: { start_time: '06:00', end_time: '20:00' } },
+          { price_components: [{ type: 'ENERGY', price: 0.1, vat: 0, step_size: 1 }] },
+        ],
+      };
+      expect((await call('POST', '/api/v1/tariffs', tariff)).status).toBe(201);
+      expect((await call('POST', '/api/v1/sites', { id: 'SITE-AKL', name: 'Auckland', timeZone: 'Pacific/Auckland' })).status).toBe(201);
+      expect((await call('POST', '/api/v1/tariff-assignments', { scope: 'site', siteId: 'SITE-AKL', tariffId: tariff.id })).status).toBe(201);
+      await provision('CP-AKL', 'auckland-password-0000', { siteId: 'SITE-AKL' });
+      expect((await call('POST', '/api/v1/tokens', { idToken: 'AKL-DRIVER', type: 'ISO14443', status: 'Accepted' })).status).toBe(201);
+      const cp = await boot('CP-AKL', 'ocpp1.6', 'auckland-password-0000');
+
+      const start = (await cp.call('s', 'StartTransaction', { connectorId: 1, idTag: 'AKL-DRIVER', meterStart: 0, timestamp: '2026-11-21T09:00:00Z' }, 5_000)) as [number, string, { transactionId: number }];
+      const meter = { connectorId: 1, transactionId: start[2].transactionId, meterValue: [{ timestamp: '2026-11-21T09:15:00Z', sampledValue: [{ value: '1000', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }] };
+      expect(await cp.call('m', 'MeterValues', meter, 5_000)).toEqual([3, 'm', {}]);
+      const sessionId = (await call('GET', '/api/v1/sessions?stationId=CP-AKL')).body.items[0].id;
+      const priced = await waitFor(async () => {
+        const body = (await call('GET', `/api/v1/sessions/${sessionId}`)).body;
+        return body.cost ? body : undefined;
+      }, { description: 'the live cost of the Auckland session', timeoutMs: 10_000 });
+      // 1 kWh at the night price 0.10 (the day price would be 1.00).
+      expect(priced).toMatchObject({ tariffId: tariff.id, currency: 'NZD', cost: { exclVat: '0.10' } });
+    });
+  });
+
   describe('deletion', () => {
     it("closes the deleted station's socket and refuses it afterwards; its sessions stay", async () => {
       await provision('CP-DELETE', 'delete-password-00000');

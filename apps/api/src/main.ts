@@ -45,7 +45,13 @@ async function main(): Promise<void> {
     { host: envString(env, 'HTTP_HOST', '0.0.0.0'), port: envInt(env, 'HTTP_PORT', 8080, { min: 0, max: 65535 }) },
   );
   announceReady({ httpPort: server.port, podId });
-  stopOnSignals(logger, [() => server.close(), () => router.close(), () => inbox.stop(), () => spine.close(), () => database.close()]);
+  stopOnSignals(logger, [
+    { name: 'api', stop: () => server.close() },
+    { name: 'command router', stop: () => router.close() },
+    { name: 'pod inbox', stop: () => inbox.stop() },
+    { name: 'bus and registry', stop: () => spine.close() },
+    { name: 'database', stop: () => database.close() },
+  ]);
 }
 
 runMain('api', main);

@@ -42,7 +42,14 @@ async function main(): Promise<void> {
     },
   });
   announceReady({ httpPort: ops.port, podId });
-  stopOnSignals(logger, [() => app.close(), () => router.close(), () => inbox.stop(), () => spine.close(), () => database.close(), () => ops.close()]);
+  stopOnSignals(logger, [
+    { name: 'billing', stop: () => app.close() },
+    { name: 'command router', stop: () => router.close() },
+    { name: 'pod inbox', stop: () => inbox.stop() },
+    { name: 'bus and registry', stop: () => spine.close() },
+    { name: 'database', stop: () => database.close() },
+    { name: 'ops http', stop: () => ops.close() },
+  ]);
 }
 
 runMain('billing', main);

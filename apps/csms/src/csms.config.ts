@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { envInt, envString, type Env } from '@evcsms/config';
+import { envInt, envOptional, envString, type Env } from '@evcsms/config';
 import { gatewayOptionsFromEnv, type GatewayOptions } from '@evcsms/gateway';
 import { logLevelFromEnv, type LogLevel } from '@evcsms/logging';
 
@@ -9,8 +8,8 @@ export interface CsmsConfig {
   readonly httpHost: string;
   readonly httpPort: number;
   readonly dataDir: string;
-  readonly adminApiKey: string;
-  readonly adminApiKeyGenerated: boolean;
+  /** ADMIN_API_KEY; unset, the launcher uses the key kept under DATA_DIR (admin-key.store.ts). */
+  readonly adminApiKey: string | undefined;
   readonly wsEngine: string | undefined;
   readonly logLevel: LogLevel;
   readonly heartbeatIntervalSec: number;
@@ -20,7 +19,7 @@ export interface CsmsConfig {
 
 /**
  * Embedded defaults (ARCHITECTURE.md): unknown stations are accepted without a password, with a
- * warning; a random admin key is generated and printed when ADMIN_API_KEY is unset.
+ * warning; without ADMIN_API_KEY an admin key is generated once and kept under DATA_DIR.
  */
 export function csmsConfigFromEnv(env: Env): CsmsConfig {
   const embeddedDefaults: Env = {
@@ -29,14 +28,12 @@ export function csmsConfigFromEnv(env: Env): CsmsConfig {
     POD_NAME: 'csms-embedded',
     ...env,
   };
-  const adminApiKey = env['ADMIN_API_KEY'];
   return {
     gateway: gatewayOptionsFromEnv(embeddedDefaults, (path) => readFileSync(path, 'utf8')),
     httpHost: envString(env, 'HTTP_HOST', '0.0.0.0'),
     httpPort: envInt(env, 'HTTP_PORT', 8080, { min: 0, max: 65535 }),
     dataDir: envString(env, 'DATA_DIR', './data'),
-    adminApiKey: adminApiKey ?? randomBytes(24).toString('base64url'),
-    adminApiKeyGenerated: adminApiKey === undefined,
+    adminApiKey: envOptional(env, 'ADMIN_API_KEY'),
     wsEngine: env['WS_ENGINE'],
     logLevel: logLevelFromEnv(env['LOG_LEVEL']),
     heartbeatIntervalSec: envInt(env, 'HEARTBEAT_INTERVAL_SEC', 300, { min: 1 }),

@@ -17,7 +17,9 @@ import {
   stopOnSignals,
 } from '@evcsms/runtime';
 import { NodeWsEngine, selectEngine } from '@evcsms/ws-engine';
+import { loadOrCreateAdminKey } from './admin-key.store';
 import { csmsConfigFromEnv } from './csms.config';
+import { warnAboutLockedOutStations } from './locked-out-stations.check';
 
 /**
  * `npm start`: the whole platform in one process on embedded defaults: the OCPP gateway, the
@@ -37,6 +39,8 @@ async function main(): Promise<void> {
   // This process holds every connection itself: whatever the last run left online is stale.
   const stale = await markAllStationsOffline(database.dataSource, 'csms-restart');
   if (stale > 0) logger.info('stations left online by the previous run marked offline', { count: stale });
+  await warnAboutLockedOutStations(database.dataSource, config.gateway.allowSecurityProfile0, logger);
+  const storedKey = config.adminApiKey === undefined ? loadOrCreateAdminKey(config.dataDir) : undefined;
 
   const sessions = new SessionsNode(database.dataSource, spine.bus, spine.channel, logger, {
     heartbeatIntervalSec: config.heartbeatIntervalSec,
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
       router: gateway.router,
       registry: spine.registry,
       pendingCommands: spine.pendingCommands,
-      adminApiKey: config.adminApiKey,
+      adminApiKey: config.adminApiKey ?? storedKey?.key,
       allowSecurityProfile0: config.gateway.allowSecurityProfile0,
       callTimeoutMs: config.gateway.callTimeoutMs,
       metrics,
@@ -102,16 +106,35 @@ async function main(): Promise<void> {
     ...(ocpp.tlsPort ? [`  OCPP TLS        wss://localhost:${ocpp.tlsPort}/ocpp/{stationId}`] : []),
     `  API             http://localhost:${api.port}/api/v1   (OpenAPI: /docs, /docs-json)`,
     `  Health          http://localhost:${api.port}/healthz  /readyz  /metrics`,
-    config.adminApiKeyGenerated
-      ? `  Admin API key   ${config.adminApiKey}   (generated for this run; set ADMIN_API_KEY to keep one)`
-      : '  Admin API key   the value of ADMIN_API_KEY',
+    // The key is printed once, by the run that generated it; never logged.
+    !storedKey
+      ? '  Admin API key   the value of ADMIN_API_KEY'
+      : storedKey.created
+        ? `  Admin API key   ${storedKey.key}   (generated now, kept in ${storedKey.path}; not printed again)`
+        : `  Admin API key   kept in ${storedKey.path}   (set ADMIN_API_KEY to use another)`,
     `  Data            ${config.dataDir} (${database.mode})`,
-    '  Unknown stations are accepted without a password (embedded mode only).',
+    `  Unknown stations ${unknownStationsLine(config.gateway)}`,
     '',
   ];
   process.stdout.write(`${banner.join('\n')}\n`);
   announceReady({ ocppPort: ocpp.port, httpPort: api.port });
-  stopOnSignals(logger, [() => gateway.drain(), () => api.close(), () => sessions.stop(), () => billing.stop(), () => spine.close(), () => database.close()]);
+  // Dependency order: stop taking stations and requests, let the services finish (the sessions
+  // outbox flushed to billing), then the bus and registry, the database last.
+  stopOnSignals(logger, [
+    { name: 'ocpp gateway', stop: () => gateway.drain() },
+    { name: 'api', stop: () => api.close() },
+    { name: 'sessions', stop: () => sessions.stop() },
+    { name: 'billing', stop: () => billing.stop() },
+    { name: 'bus and registry', stop: () => spine.close() },
+    { name: 'database', stop: () => database.close() },
+  ]);
+}
+
+/** What the gateway really does with a station it does not know, and which setting decides it. */
+function unknownStationsLine(gateway: { readonly unknownStations: 'accept' | 'reject'; readonly allowSecurityProfile0: boolean }): string {
+  if (gateway.unknownStations === 'reject') return 'rejected (OCPP_UNKNOWN_STATIONS=reject)';
+  if (!gateway.allowSecurityProfile0) return 'rejected (OCPP_UNKNOWN_STATIONS=accept needs OCPP_ALLOW_PROFILE_0=true)';
+  return 'accepted without a password at security profile 0 (OCPP_UNKNOWN_STATIONS=accept; reject them in production)';
 }
 
 runMain('csms', main);

@@ -59,7 +59,12 @@ async function main(): Promise<void> {
     readiness: () => node.gateway.readiness(),
   });
   announceReady({ ocppPort: ports.port, tlsPort: ports.tlsPort, httpPort: ops.port, podId: gatewayOptions.podId });
-  stopOnSignals(logger, [() => node.drain(), () => spine.close(), () => database?.close(), () => ops.close()]);
+  stopOnSignals(logger, [
+    { name: 'ocpp gateway', stop: () => node.drain() },
+    { name: 'bus and registry', stop: () => spine.close() },
+    { name: 'database', stop: () => database?.close() },
+    { name: 'ops http', stop: () => ops.close() },
+  ]);
 }
 
 runMain('ocpp-gateway', main);

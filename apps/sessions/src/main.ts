@@ -35,7 +35,12 @@ async function main(): Promise<void> {
     },
   });
   announceReady({ httpPort: ops.port, podId });
-  stopOnSignals(logger, [() => app.close(), () => spine.close(), () => database.close(), () => ops.close()]);
+  stopOnSignals(logger, [
+    { name: 'sessions', stop: () => app.close() },
+    { name: 'bus and registry', stop: () => spine.close() },
+    { name: 'database', stop: () => database.close() },
+    { name: 'ops http', stop: () => ops.close() },
+  ]);
 }
 
 runMain('sessions', main);

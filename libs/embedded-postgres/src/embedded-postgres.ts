@@ -44,7 +44,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   if (options.dataDir) args.push('--data-dir', options.dataDir);
   if (options.snapshotCache) args.push('--snapshot-cache', options.snapshotCache);
   // stdin stays open: the server shuts down cleanly when it ends, i.e. when this process dies.
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  // Its own process group: Ctrl-C (SIGINT to the terminal's whole group) or a group kill must not
+  // close the database under a process that is still draining; this process stops it, last.
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { ...process.env, NODE_OPTIONS: '' } });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {

@@ -249,6 +249,26 @@ describe('presence, outbox and batches, on PostgreSQL', () => {
         await bus.close();
       }
     });
+
+    it('publishes what is still waiting when stopped, without waiting for its next poll', async () => {
+      const bus = new InProcessBus({ log: silentBusLog });
+      const received: string[] = [];
+      await bus.subscribe({ groupId: 'flush-test', topics: [SESSIONS_TOPICS.stationEvents], fromBeginning: true }, async (batch) => {
+        received.push(...batch.map((m) => m.key));
+      });
+      const relay = new OutboxRelay(h.db, bus, { pollIntervalMs: 60_000, lingerMs: 60_000 });
+      relay.start();
+      try {
+        // The first round has run and the relay sleeps for a minute when the event is written.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await h.send(new Charger16('CP-OUTBOX-FLUSH').status(1, 'Available', at(0)));
+        await relay.stop();
+        await eventually(() => received.includes('CP-OUTBOX-FLUSH'), 'the event flushed at stop');
+      } finally {
+        await relay.stop();
+        await bus.close();
+      }
+    });
   });
 
   describe('batches', () => {

@@ -76,11 +76,14 @@ export class OutboxRelay {
     this.loop = this.poll();
   }
 
+  /** Ends the loop, then publishes what is still waiting: a clean shutdown leaves the outbox empty. */
   async stop(): Promise<void> {
+    if (!this.loop) return;
     this.stopping = true;
     this.wake?.();
     await this.loop;
     this.loop = undefined;
+    await this.runOnce().catch((error: unknown) => this.logger.warn('outbox flush at stop failed; the next start publishes it', { error }));
   }
 
   /** Deletes published events older than `before`; returns how many. */

@@ -74,6 +74,16 @@ describe('a simulated station on its own (manual clock, network down)', () => {
     await station.stop();
   });
 
+  it('stops waiting for its queue once stopped: statuses chained behind it do not outlive the station', async () => {
+    const station = offlineStation('1.6', new ManualClock());
+    await station.plugIn(1, 'TAG-STOP');
+    expect(station.queuedActions().length).toBeGreaterThan(0);
+    await station.stop();
+    const began = Date.now();
+    expect(await station.flush(60_000)).toBe(false);
+    expect(Date.now() - began).toBeLessThan(1_000);
+  });
+
   it('tapers near full and reports SuspendedEV once the battery is full', async () => {
     const clock = new ManualClock();
     const station = offlineStation('2.0.1', clock);

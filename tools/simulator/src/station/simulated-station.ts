@@ -193,10 +193,14 @@ export class SimulatedStation {
   /** Status notifications in order, each after the transaction messages queued before it. */
   private statusChain: Promise<void> = Promise.resolve();
 
-  /** Resolves when every queued transaction message has been delivered (or after timeoutMs, real). */
+  /**
+   * Resolves when every queued transaction message has been delivered (or after timeoutMs, real),
+   * or at once with false once the station is stopped: nothing will deliver them then, and a
+   * status waiting on this would keep the process alive for nothing.
+   */
   async flush(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
+    while (this.running && Date.now() < deadline) {
       if (this.queue.size === 0 && !this.queue.busy) return true;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

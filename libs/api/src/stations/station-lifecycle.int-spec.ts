@@ -118,7 +118,8 @@ describe('station lifecycle: sites, provisioning, rotation, profiles, deletion',
       expect((await refused('CP-PROV', {})).status).toBe(401);
       // ...but provisioning reaches every gateway pod, so it gets in at once.
       await boot('CP-PROV', 'ocpp1.6', 'first-secret-password');
-      expect((await call('GET', '/api/v1/stations/CP-PROV')).body).toMatchObject({ online: true });
+      // Presence is applied in batches, after the BootNotification may have been answered.
+      await waitFor(async () => (await call('GET', '/api/v1/stations/CP-PROV')).body.online === true, { description: 'CP-PROV online', timeoutMs: 5_000 });
       const logs = JSON.stringify([...platform.apiLogs, ...platform.gatewayLogs]);
       expect(logs).not.toContain('first-secret-password');
     });

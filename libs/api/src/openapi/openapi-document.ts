@@ -6,7 +6,8 @@ import { toOpenApi30 } from './openapi30-dialect';
 import { componentSchemas } from './schema-components';
 
 const TAGS: ReadonlyArray<[string, string]> = [
-  ['stations', 'Charging stations, their connectors and online state'],
+  ['stations', 'Charging stations, their connectors and online state; provisioning, credentials and security profiles'],
+  ['sites', 'Sites (locations) stations belong to: time zone, address, grid connection'],
   ['sessions', 'Charging sessions and their meter values'],
   ['tokens', 'Authorization tokens (RFID cards, app tokens), matched case-insensitively'],
   ['commands', 'Commands to stations, mapped to the protocol version each speaks'],

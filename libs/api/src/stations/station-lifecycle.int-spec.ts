@@ -281,6 +281,12 @@ describe('station lifecycle: sites, provisioning, rotation, profiles, deletion',
       expectProblem(await call('GET', '/api/v1/stations/CP-DELETE'), 404);
       expectProblem(await call('DELETE', '/api/v1/stations/CP-DELETE'), 404);
       expect((await call('GET', '/api/v1/sessions?stationId=CP-DELETE')).body.items).toHaveLength(1);
+
+      // Provisioned again under its id, with new credentials: back, its history still there.
+      await provision('CP-DELETE', 'second-life-password-0');
+      expect((await refused('CP-DELETE', basic('CP-DELETE', 'delete-password-00000'))).status).toBe(401);
+      await connect('CP-DELETE', 'ocpp1.6', basic('CP-DELETE', 'second-life-password-0'));
+      expect((await call('GET', '/api/v1/sessions?stationId=CP-DELETE')).body.items).toHaveLength(1);
     });
   });
 });

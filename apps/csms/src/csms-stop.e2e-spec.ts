@@ -112,6 +112,11 @@ describe('npm start stops cleanly', () => {
     running = await npmStart(join(data.path, 'int'));
     const cp = await RawOcppClient.connect(`ws://127.0.0.1:${running.ready.ocppPort}/ocpp/E2E-STOP-1`, { protocols: ['ocpp1.6'] });
     expect((await cp.call('1', 'BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC22' }, 15_000))[2]).toMatchObject({ status: 'Accepted' });
+    // A priced session: billing has real work (and nothing to warn about) while the CSMS stops.
+    const api = (method: string, path: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${running!.ready.httpPort}/api/v1${path}`, { method, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await api('POST', '/tariffs', { id: 'E2E-STOP-KWH', currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, vat: 21, step_size: 1 }] }] })).status).toBe(201);
+    expect((await api('PUT', '/stations/E2E-STOP-1/tariff', { tariffId: 'E2E-STOP-KWH' })).status).toBe(200);
     const started = (await cp.call('2', 'StartTransaction', { connectorId: 1, idTag: 'E2E-TAG', meterStart: 0, timestamp: new Date().toISOString() }, 15_000)) as [number, string, { transactionId: number }];
     expect((await cp.call('3', 'StopTransaction', { transactionId: started[2].transactionId, meterStop: 1500, timestamp: new Date().toISOString() }, 15_000))[0]).toBe(3);
     const response = await fetch(`http://127.0.0.1:${running.ready.httpPort}/api/v1/sessions`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });

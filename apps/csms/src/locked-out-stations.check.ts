@@ -12,14 +12,14 @@ export async function warnAboutLockedOutStations(dataSource: DataSource, allowSe
     // Neither a client certificate (profile 3) nor a password for profile 1 or 2, current or pending.
     `SELECT count(*)::int AS count FROM stations
       WHERE deleted_at IS NULL
-        AND NOT (security_profile = 3 OR pending_security_profile = 3
-          OR ((security_profile IN (1, 2) OR pending_security_profile IN (1, 2)) AND (password_hash IS NOT NULL OR pending_password_hash IS NOT NULL)))`,
+        AND NOT COALESCE(security_profile = 3 OR pending_security_profile = 3
+          OR ((security_profile IN (1, 2) OR pending_security_profile IN (1, 2)) AND (password_hash IS NOT NULL OR pending_password_hash IS NOT NULL)), false)`,
   );
   const count = row?.count ?? 0;
   if (count > 0) {
     logger.warn('stations at security profile 0 cannot connect: OCPP_ALLOW_PROFILE_0 is off and they have no password', {
       count,
-      fix: 'set OCPP_ALLOW_PROFILE_0=true again and move them to profile 1 first (docs/gateway.md, "Moving stations off profile 0")',
+      fix: 'stage a password for each with apps/csms/src/set-station-password.cli.ts, or set OCPP_ALLOW_PROFILE_0=true until they have one (docs/gateway.md, "Moving stations off profile 0")',
     });
   }
   return count;

@@ -23,7 +23,8 @@ describe('simulate command line', () => {
   });
 
   it('has defaults, and picks enough workers for the per-process file limit', () => {
-    expect(parseSimulateArgs([])).toMatchObject({ stations: 10, workers: 1, speed: 1, mix: [{ protocol: 'ocpp1.6', share: 1 }] });
+    // The default endpoint is the one `npm start` listens on (OCPP_PORT 9000).
+    expect(parseSimulateArgs([])).toMatchObject({ stations: 10, workers: 1, speed: 1, mix: [{ protocol: 'ocpp1.6', share: 1 }], url: 'ws://127.0.0.1:9000/ocpp' });
     expect(parseSimulateArgs(['--stations', '100000', '--source-ips', '127.0.0.2-127.0.0.20']).workers).toBe(6);
     expect(parseSimulateArgs(['--stations=5', '--keep-sessions', '--idle', '10', '--session', '30-60'])).toMatchObject({ stations: 5, finishSessions: false, idleS: [10, 10], sessionS: [30, 60] });
   });

@@ -38,7 +38,7 @@ export const MAX_STATIONS_PER_SOURCE_ADDRESS = 25_000;
 export const USAGE = `npm run simulate -- [options]
   --stations N              stations in the fleet (default 10)
   --mix 1.6:0.9,2.0.1:0.1   protocol shares (default 1.6:1)
-  --url ws://127.0.0.1:8180/ocpp   CSMS endpoint, the station id is appended
+  --url ws://127.0.0.1:9000/ocpp   CSMS endpoint, the station id is appended (default: npm start's)
   --connectors 2            connectors (1.6) / EVSEs (2.0.1) per station
   --meter-interval 30       simulated seconds between meter samples
   --duration 60             real seconds the run lasts
@@ -134,7 +134,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
 
   const get = (name: string, fallback: string): string => values.get(name) ?? fallback;
   const stations = positiveInt('stations', get('stations', '10'));
-  const url = get('url', 'ws://127.0.0.1:8180/ocpp');
+  const url = get('url', 'ws://127.0.0.1:9000/ocpp');
   if (!/^wss?:\/\//.test(url)) throw new CliUsageError(`--url must be a ws:// or wss:// URL, got "${url}"`);
   const sourceAddresses = values.has('source-ips') ? parseSourceAddresses(get('source-ips', '')) : [];
   const workers = positiveInt('workers', get('workers', String(Math.max(1, Math.ceil(stations / MAX_STATIONS_PER_WORKER)))));

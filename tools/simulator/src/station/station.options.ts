@@ -16,7 +16,7 @@ export interface SimulatedStationOptions {
   readonly id: string;
   /** 'ocpp1.6' / 'ocpp2.0.1' (or '1.6' / '2.0.1'). */
   readonly protocol: OcppVersion | '1.6' | '2.0.1';
-  /** The CSMS endpoint without the station id, e.g. ws://127.0.0.1:8180/ocpp. */
+  /** The CSMS endpoint without the station id, e.g. ws://127.0.0.1:9000/ocpp. */
   readonly url: string;
   /**
    * Failover endpoints after `url` (same form). A connection attempt that fails moves on to the

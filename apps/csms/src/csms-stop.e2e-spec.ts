@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RawOcppClient, temporaryDirectory, waitFor } from '@evcsms/testing';
@@ -49,12 +49,12 @@ interface NpmStart {
 }
 
 /** `npm start` exactly as the README says, in its own process group like a terminal's foreground job. */
-async function npmStart(dataDir: string): Promise<NpmStart> {
+async function npmStart(dataDir: string, env: Record<string, string> = { ADMIN_API_KEY: ADMIN_KEY }): Promise<NpmStart> {
   const npm = spawn('npm', ['start'], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '', DATA_DIR: dataDir, OCPP_PORT: '0', HTTP_PORT: '0', ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'info' },
+    env: { ...withoutAdminKey(process.env), NODE_OPTIONS: '', DATA_DIR: dataDir, OCPP_PORT: '0', HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
   });
   const lines: string[] = [];
   const outputClosed = new Promise<void>((resolve) => npm.stdout.once('close', () => resolve()));
@@ -71,6 +71,11 @@ async function npmStart(dataDir: string): Promise<NpmStart> {
     npm.once('exit', (code) => reject(new Error(`npm start exited with ${code} before it was ready:\n${lines.join('\n')}`)));
   });
   return { npm, lines, ready, outputClosed };
+}
+
+function withoutAdminKey(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { ADMIN_API_KEY: _ignored, ...rest } = env;
+  return rest;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- log lines are asserted field by field
@@ -103,9 +108,26 @@ describe('npm start stops cleanly', () => {
   }
 
   it('on SIGTERM to the npm process (what a container runtime or process manager sends)', async () => {
-    running = await npmStart(join(data.path, 'term'));
+    // Also the banner of a first run without ADMIN_API_KEY, configured to reject unknown stations.
+    const dataDir = join(data.path, 'term');
+    running = await npmStart(dataDir, { OCPP_UNKNOWN_STATIONS: 'reject' });
+    const key = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
+    expect(statSync(join(dataDir, 'admin-api-key')).mode & 0o777).toBe(0o600);
+    expect(running.lines).toContainEqual(expect.stringMatching(new RegExp(`^  Admin API key +${key} +\\(generated now, kept in ${join(dataDir, 'admin-api-key')}`)));
+    expect(running.lines).toContainEqual('  Unknown stations rejected (OCPP_UNKNOWN_STATIONS=reject)');
+    const stations = await fetch(`http://127.0.0.1:${running.ready.httpPort}/api/v1/stations`, { headers: { authorization: `Bearer ${key}` } });
+    expect(stations.status).toBe(200);
     const stdout = await stoppedBy((npm) => npm.kill('SIGTERM'));
     expect(JSON.parse(stdout[stdout.length - 1]!)).toMatchObject({ msg: 'stopped', signal: 'SIGTERM', exitCode: 0 });
+  });
+
+  it('when the launcher dies without a word (SIGKILL to start.mjs): the CSMS does not serve on as an orphan', async () => {
+    running = await npmStart(join(data.path, 'kill'));
+    const stdout = await stoppedBy(() => {
+      const launcher = tree.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('tools/scripts/start.mjs') && !readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sh'));
+      process.kill(launcher!, 'SIGKILL');
+    });
+    expect(JSON.parse(stdout[stdout.length - 1]!)).toMatchObject({ msg: 'stopped', signal: 'launcher gone', exitCode: 0 });
   });
 
   it('on Ctrl-C (SIGINT to the whole process group) after a session: in dependency order, the database last, no warning', async () => {

@@ -3,7 +3,7 @@ import { CliUsageError, parseMix, parseSimulateArgs, parseSourceAddresses } from
 describe('simulate command line', () => {
   it('reads the documented example', () => {
     const args = parseSimulateArgs(
-      '--stations 200 --mix 1.6:0.9,2.0.1:0.1 --url ws://127.0.0.1:8180/ocpp --connectors 2 --meter-interval 30 --duration 60 --workers 2 --source-ips 127.0.0.2-127.0.0.9 --ground-truth gt.jsonl'.split(' '),
+      '--stations 200 --mix 1.6:0.9,2.0.1:0.1 --url ws://127.0.0.1:9000/ocpp --connectors 2 --meter-interval 30 --duration 60 --workers 2 --source-ips 127.0.0.2-127.0.0.9 --ground-truth gt.jsonl'.split(' '),
     );
     expect(args).toMatchObject({
       stations: 200,
@@ -11,7 +11,7 @@ describe('simulate command line', () => {
         { protocol: 'ocpp1.6', share: 0.9 },
         { protocol: 'ocpp2.0.1', share: 0.1 },
       ],
-      url: 'ws://127.0.0.1:8180/ocpp',
+      url: 'ws://127.0.0.1:9000/ocpp',
       connectors: 2,
       meterIntervalS: 30,
       durationS: 60,

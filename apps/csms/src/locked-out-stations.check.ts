@@ -19,7 +19,7 @@ export async function warnAboutLockedOutStations(dataSource: DataSource, allowSe
   if (count > 0) {
     logger.warn('stations at security profile 0 cannot connect: OCPP_ALLOW_PROFILE_0 is off and they have no password', {
       count,
-      fix: 'stage a password for each with apps/csms/src/set-station-password.cli.ts, or set OCPP_ALLOW_PROFILE_0=true until they have one (docs/gateway.md, "Moving stations off profile 0")',
+      fix: 'give each a password: PATCH /api/v1/stations/{id} {"securityProfile": 1, "password": ...} and the same password on the charger (docs/gateway.md, "Moving stations off profile 0")',
     });
   }
   return count;

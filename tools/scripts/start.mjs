@@ -1,10 +1,10 @@
 // `npm start`: the all-in-one CSMS on embedded defaults, run from TypeScript source.
 //
 // Stopping: SIGTERM and SIGINT are passed on to the CSMS, which drains and logs `stopped`. npm
-// (11) passes a SIGTERM only to the `sh -c` it runs this script in; the shell dies without
-// passing it on and npm exits, so under npm this script also watches its parent: once it has
-// been re-parented, whoever started `npm start` wants it gone, and the CSMS is stopped the same
-// way. The CSMS gets an IPC channel and stops when it closes: even a SIGKILL of this script
+// (11) passes the signals it gets only to the `sh -c` it runs a script in, and a shell does not
+// pass them on: package.json's start script therefore `exec`s this one in place of the shell.
+// Should npm go away without passing a signal on, this script, re-parented, stops the CSMS the
+// same way. The CSMS gets an IPC channel and stops when it closes: even a SIGKILL of this script
 // leaves no CSMS serving on its own.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';

@@ -158,12 +158,13 @@ describe('an OCPP 1.6 charger, on PostgreSQL', () => {
       expect(await h.session('CP16-BLOCKED', answer.transactionId)).toMatchObject({ status: 'active', auth_status: 'Blocked', flags: ['unauthorized-start'] });
     });
 
-    it('answers ConcurrentTx for a card already charging on another connector; a resend of the first start keeps its id and status', async () => {
+    it('answers ConcurrentTx at StartTransaction for a card already charging on another connector, never at Authorize (1.6 7.2); a resend of the first start keeps its id and status', async () => {
       const cp = new Charger16('CP16-CONCURRENT');
       const first = cp.start({ connectorId: 1, idTag: 'SHARED-CARD', meterStart: 0, timestamp: at(0) });
       const started = await h.send<{ transactionId: number }>(first);
-      expect(await h.send(cp.authorize('SHARED-CARD'))).toEqual({ idTagInfo: { status: 'ConcurrentTx' } });
-      expect(await h.send(new Charger16('CP16-ELSEWHERE').authorize('SHARED-CARD'))).toEqual({ idTagInfo: { status: 'ConcurrentTx' } });
+      // ConcurrentTx is reserved for StartTransaction.conf: Authorize answers by the token itself.
+      expect(await h.send(cp.authorize('SHARED-CARD'))).toEqual({ idTagInfo: { status: 'Accepted' } });
+      expect(await h.send(new Charger16('CP16-ELSEWHERE').authorize('SHARED-CARD'))).toEqual({ idTagInfo: { status: 'Accepted' } });
       const second = await h.send<{ transactionId: number; idTagInfo: unknown }>(cp.start({ connectorId: 2, idTag: 'SHARED-CARD', meterStart: 0, timestamp: at(1) }));
       expect(second.idTagInfo).toEqual({ status: 'ConcurrentTx' });
       expect(second.transactionId).not.toBe(started.transactionId);

@@ -6,8 +6,8 @@ import { TokenRepository } from './token.repository';
 
 export interface AuthorizeOptions {
   /**
-   * 1.6 only: answer ConcurrentTx when the token has an active session, on any connector other
-   * than this one (undefined: on any connector at all, as for Authorize).
+   * 1.6 StartTransaction only: answer ConcurrentTx when the token has an active session on any
+   * connector other than this one (undefined: on any connector at all).
    */
   readonly concurrency?: { readonly except?: { readonly stationId: string; readonly evseId: number; readonly connectorId: number } };
 }

@@ -5,10 +5,11 @@ import type { AuthorizeCommand } from './authorize.command';
 
 /**
  * Authorize: reads only. Expiry is judged at the time the message arrived, so a redelivery is
- * answered the same. 1.6 answers ConcurrentTx for a token that is charging anywhere.
+ * answered the same. No ConcurrentTx check: 1.6 reserves that status for StartTransaction.conf
+ * (7.2), and a station that lost a StopTransaction would refuse the driver at the tap.
  */
 export class AuthorizeUseCase {
   async execute(uow: UnitOfWork, command: AuthorizeCommand): Promise<AuthorizationDecision> {
-    return authorizeToken(uow, command.token, command.receivedAt, command.protocol === 'ocpp1.6' ? { concurrency: {} } : {});
+    return authorizeToken(uow, command.token, command.receivedAt);
   }
 }

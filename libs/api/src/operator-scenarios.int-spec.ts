@@ -145,6 +145,38 @@ describe('operator scenarios through the API, the gateway and the sessions servi
       responses.check('get', '/api/v1/reservations', 200, (await call('GET', '/api/v1/reservations?stationId=CS-RESERVE-201')).body);
     });
 
+    it('sends the token as registered: its type and group (1.6 parentIdTag, 2.0.1 groupIdToken), and a 2.0.1 connectorType', async () => {
+      expect((await call('POST', '/api/v1/tokens', { idToken: 'APP-RESERVER', type: 'Central', groupId: 'FLEET-GROUP' })).status).toBe(201);
+      const cs = await boot201('CS-RESERVE-TOKEN');
+      const reserved = await withAnswer(cs, 'ReserveNow', { status: 'Accepted' }, () =>
+        call('POST', '/api/v1/stations/CS-RESERVE-TOKEN/reservations', { evseId: 2, connectorType: 'cCCS2', idToken: 'APP-RESERVER', expiresAt: inMinutes(20) }),
+      );
+      expect(reserved.response.status).toBe(201);
+      expect(reserved.received).toEqual({
+        id: reserved.response.body.id,
+        expiryDateTime: reserved.response.body.expiresAt,
+        idToken: { idToken: 'APP-RESERVER', type: 'Central' },
+        groupIdToken: { idToken: 'FLEET-GROUP', type: 'Central' },
+        evseId: 2,
+        connectorType: 'cCCS2',
+      });
+
+      const cp = await boot16('CP-RESERVE-TOKEN');
+      const reserved16 = await withAnswer(cp, 'ReserveNow', { status: 'Accepted' }, () =>
+        call('POST', '/api/v1/stations/CP-RESERVE-TOKEN/reservations', { evseId: 1, idToken: 'APP-RESERVER', expiresAt: inMinutes(20) }),
+      );
+      expect(reserved16.received).toEqual({
+        connectorId: 1,
+        expiryDate: reserved16.response.body.expiresAt,
+        idTag: 'APP-RESERVER',
+        parentIdTag: 'FLEET-GROUP',
+        reservationId: reserved16.response.body.id,
+      });
+      const typed16 = await call('POST', '/api/v1/stations/CP-RESERVE-TOKEN/reservations', { evseId: 1, connectorType: 'cType2', idToken: 'APP-RESERVER', expiresAt: inMinutes(20) });
+      expect(typed16.status).toBe(400);
+      expect(typed16.body.detail).toContain('connectorType is OCPP 2.0.1 only');
+    });
+
     it('records a reservation the station reports expired, and reads an unreported one past its expiry as Expired', async () => {
       const cs = await boot201('CS-EXPIRE-201');
       const reported = await withAnswer(cs, 'ReserveNow', { status: 'Accepted' }, () =>

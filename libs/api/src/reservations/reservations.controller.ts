@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
+  findTokenByValue,
   getReservation,
+  listTokens,
   insertReservation,
   listReservations,
   nextReservationId,
@@ -18,24 +20,36 @@ import { decodeCursor, pageSize, toPage, type Page } from '../http/pagination';
 import { badRequest, notFound, ProblemError } from '../http/problem';
 import { ApiAnswer, ApiJsonBody, ApiPageQuery, ApiProblems } from '../openapi/api-contract.decorators';
 import { component, dateTime, integer, nullable, pageOf, string, view } from '../openapi/schema-components';
+import { reserveNowPayload, type RegisteredToken } from './reserve-now.payload';
 
 const STATUSES: ReservationStatus[] = ['Requested', 'Accepted', 'Rejected', 'Used', 'Cancelled', 'Expired'];
 
 interface CreateReservation {
   evseId?: number;
   connectorId?: number;
+  connectorType?: string;
   idToken: string;
   idTokenType?: string;
   expiresAt: string;
 }
+
+const CONNECTOR_TYPES = [
+  'cCCS1', 'cCCS2', 'cG105', 'cTesla', 'cType1', 'cType2', 's309-1P-16A', 's309-1P-32A', 's309-3P-16A', 's309-3P-32A', 'sBS1361',
+  'sCEE-7-7', 'sType2', 'sType3', 'Other1PhMax16A', 'Other1PhOver16A', 'Other3Ph', 'Pan', 'wInductive', 'wResonant', 'Undetermined', 'Unknown',
+];
 
 const CREATE_SCHEMA = {
   type: 'object',
   properties: {
     evseId: { type: 'integer', minimum: 0, description: '2.0.1 EVSE id; for 1.6 the connector id (0 = the station as a whole)' },
     connectorId: { type: 'integer', minimum: 0 },
+    connectorType: { type: 'string', enum: CONNECTOR_TYPES, description: '2.0.1 only: reserve a connector of this type (400 for a 1.6 station)' },
     idToken: { type: 'string', minLength: 1, maxLength: 36 },
-    idTokenType: { type: 'string', enum: ['ISO14443', 'ISO15693', 'eMAID', 'Central', 'KeyCode', 'Local', 'MacAddress'] },
+    idTokenType: {
+      type: 'string',
+      enum: ['ISO14443', 'ISO15693', 'eMAID', 'Central', 'KeyCode', 'Local', 'MacAddress'],
+      description: '2.0.1: defaults to the type the token is registered with (Central if it is not registered)',
+    },
     expiresAt: { type: 'string', format: 'date-time' },
   },
   required: ['idToken', 'expiresAt'],
@@ -88,19 +102,13 @@ export class ReservationsController {
     const expiresAt = new Date(body.expiresAt);
     if (expiresAt.getTime() <= Date.now()) throw badRequest('expiresAt must be in the future');
     const protocol = await this.station.protocolOf(stationId);
-    const id = await nextReservationId(this.db);
     const evseId = body.evseId ?? null;
+    const connectorId = body.connectorId ?? null;
+    const registered = await this.registeredToken(body.idToken, body.idTokenType);
+    const id = await nextReservationId(this.db);
+    const payload = reserveNowPayload(protocol, { ...body, id, evseId, connectorId, expiresAt }, registered);
     // Recorded before it is sent, so a StartTransaction on it that races the answer finds it.
-    await insertReservation(this.db, { id, stationId, evseId, connectorId: body.connectorId ?? null, idToken: body.idToken, expiresAt, status: 'Requested' });
-    const payload =
-      protocol === 'ocpp1.6'
-        ? { connectorId: evseId ?? body.connectorId ?? 0, expiryDate: expiresAt.toISOString(), idTag: body.idToken, reservationId: id }
-        : {
-            id,
-            expiryDateTime: expiresAt.toISOString(),
-            idToken: { idToken: body.idToken, type: body.idTokenType ?? 'ISO14443' },
-            ...(evseId !== null ? { evseId } : {}),
-          };
+    await insertReservation(this.db, { id, stationId, evseId, connectorId, idToken: body.idToken, expiresAt, status: 'Requested' });
     let answer: Record<string, unknown>;
     try {
       answer = await this.station.ask(stationId, 'ReserveNow', payload);
@@ -165,6 +173,13 @@ export class ReservationsController {
     if (answer['status'] !== 'Accepted') throw stationRefused('the cancellation', answer['status'], { reservationId: reservation.id });
     await updateReservationStatus(this.db, reservation.id, 'Cancelled', ['Requested', 'Accepted']);
     return this.view(reservation.id);
+  }
+
+  /** The token as registered: of the type asked for, or by value alone (ISO14443 first). */
+  private async registeredToken(idToken: string, type: string | undefined): Promise<RegisteredToken | null> {
+    if (type === undefined) return findTokenByValue(this.db, idToken);
+    const [token] = await listTokens(this.db, { limit: 1, idToken, type });
+    return token ?? null;
   }
 
   private async find(id: number): Promise<ReservationEntity> {

@@ -44,7 +44,6 @@ async function main(): Promise<void> {
     },
     { host: envString(env, 'HTTP_HOST', '0.0.0.0'), port: envInt(env, 'HTTP_PORT', 8080, { min: 0, max: 65535 }) },
   );
-  announceReady({ httpPort: server.port, podId });
   stopOnSignals(logger, [
     { name: 'api', stop: () => server.close() },
     { name: 'command router', stop: () => router.close() },
@@ -52,6 +51,8 @@ async function main(): Promise<void> {
     { name: 'bus and registry', stop: () => spine.close() },
     { name: 'database', stop: () => database.close() },
   ]);
+  // Only now: a supervisor may send SIGTERM the moment it reads the ready line.
+  announceReady({ httpPort: server.port, podId });
 }
 
 runMain('api', main);

@@ -41,7 +41,6 @@ async function main(): Promise<void> {
       return { ready: Object.values(checks).every(Boolean), checks };
     },
   });
-  announceReady({ httpPort: ops.port, podId });
   stopOnSignals(logger, [
     { name: 'billing', stop: () => app.close() },
     { name: 'command router', stop: () => router.close() },
@@ -50,6 +49,8 @@ async function main(): Promise<void> {
     { name: 'database', stop: () => database.close() },
     { name: 'ops http', stop: () => ops.close() },
   ]);
+  // Only now: a supervisor may send SIGTERM the moment it reads the ready line.
+  announceReady({ httpPort: ops.port, podId });
 }
 
 runMain('billing', main);

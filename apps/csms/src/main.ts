@@ -117,7 +117,6 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(`${banner.join('\n')}\n`);
-  announceReady({ ocppPort: ocpp.port, httpPort: api.port });
   // Dependency order: stop taking stations and requests, let the services finish (the sessions
   // outbox flushed to billing), then the bus and registry, the database last.
   stopOnSignals(logger, [
@@ -128,6 +127,8 @@ async function main(): Promise<void> {
     { name: 'bus and registry', stop: () => spine.close() },
     { name: 'database', stop: () => database.close() },
   ]);
+  // Only now: a supervisor may send SIGTERM the moment it reads the ready line.
+  announceReady({ ocppPort: ocpp.port, httpPort: api.port });
 }
 
 /** What the gateway really does with a station it does not know, and which setting decides it. */

@@ -58,13 +58,14 @@ async function main(): Promise<void> {
     metrics,
     readiness: () => node.gateway.readiness(),
   });
-  announceReady({ ocppPort: ports.port, tlsPort: ports.tlsPort, httpPort: ops.port, podId: gatewayOptions.podId });
   stopOnSignals(logger, [
     { name: 'ocpp gateway', stop: () => node.drain() },
     { name: 'bus and registry', stop: () => spine.close() },
     { name: 'database', stop: () => database?.close() },
     { name: 'ops http', stop: () => ops.close() },
   ]);
+  // Only now: a supervisor may send SIGTERM the moment it reads the ready line.
+  announceReady({ ocppPort: ports.port, tlsPort: ports.tlsPort, httpPort: ops.port, podId: gatewayOptions.podId });
 }
 
 runMain('ocpp-gateway', main);

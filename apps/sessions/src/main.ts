@@ -34,13 +34,14 @@ async function main(): Promise<void> {
       return { ready: Object.values(checks).every(Boolean), checks };
     },
   });
-  announceReady({ httpPort: ops.port, podId });
   stopOnSignals(logger, [
     { name: 'sessions', stop: () => app.close() },
     { name: 'bus and registry', stop: () => spine.close() },
     { name: 'database', stop: () => database.close() },
     { name: 'ops http', stop: () => ops.close() },
   ]);
+  // Only now: a supervisor may send SIGTERM the moment it reads the ready line.
+  announceReady({ httpPort: ops.port, podId });
 }
 
 runMain('sessions', main);

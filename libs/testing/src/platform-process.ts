@@ -15,11 +15,13 @@ export interface RunningProcess {
 }
 
 /**
- * Starts one of the platform's processes from source, as an operator would, and waits for its
- * `{"ready":true,...}` line. `nodeArgs` go to node itself (`--cpu-prof`, which NODE_OPTIONS refuses).
+ * Starts one of the platform's processes from source (a `.ts` entry) or from its build (a
+ * `dist/apps/<app>/main.js`), as an operator would, and waits for its `{"ready":true,...}` line.
+ * `nodeArgs` go to node itself (`--cpu-prof`, which NODE_OPTIONS refuses).
  */
 export async function startProcess(entry: string, env: Record<string, string>, timeoutMs = 60_000, nodeArgs: readonly string[] = []): Promise<RunningProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(ROOT, entry)], {
+  const loader = entry.endsWith('.ts') ? ['-r', '@swc-node/register'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, join(ROOT, entry)], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

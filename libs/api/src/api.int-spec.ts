@@ -171,6 +171,30 @@ describe('operator API over real HTTP', () => {
       expect(response.status).toBe(504);
     });
 
+    it('tells "delivered, no answer" (502, delivered: true) from "not delivered" (409, delivered: false) when a station closes on a CALL', async () => {
+      await dataSource.getRepository(StationEntity).insert({ id: 'CP-CMD-HANGUP', protocol: 'ocpp1.6', vendor: 'Acme', model: 'AC22', online: false });
+      const station = await connectStation('CP-CMD-HANGUP', 'ocpp1.6');
+      const onWire = call('POST', '/api/v1/stations/CP-CMD-HANGUP/commands/remote-start', { body: { idToken: 'HANGUP-1', evseId: 1 } });
+      await station.expectCall('RemoteStartTransaction', 5_000);
+      // Queued in the gateway behind the first: the station never sees it.
+      const behind = call('POST', '/api/v1/stations/CP-CMD-HANGUP/commands/clear-cache');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      station.close();
+      const delivered = await onWire;
+      expect(delivered.status).toBe(502);
+      expect(delivered.type).toContain('application/problem+json');
+      expect(delivered.body).toMatchObject({ type: 'https://evcsms.dev/problems/delivered-no-answer', status: 502, delivered: true });
+      expect(delivered.body.detail).toContain('received the RemoteStartTransaction');
+      const notSent = await behind;
+      expect(notSent.status).toBe(409);
+      expect(notSent.body).toMatchObject({ type: 'https://evcsms.dev/problems/not-delivered', status: 409, delivered: false });
+
+      await station.closed;
+      const offline = await call('POST', '/api/v1/stations/CP-CMD-HANGUP/commands/clear-cache');
+      expect(offline.status).toBe(409);
+      expect(offline.body).toMatchObject({ type: 'https://evcsms.dev/problems/not-delivered', delivered: false });
+    });
+
     it('answers 409 for an offline station, or 202 and a status resource when asked to queue', async () => {
       expect((await call('POST', '/api/v1/stations/CP-LIST-3/commands/reset', { body: {} })).status).toBe(409);
       const queued = await call('POST', '/api/v1/stations/CP-LIST-3/commands/reset?queueIfOffline=true&ttlSeconds=600', { body: { type: 'Soft' } });

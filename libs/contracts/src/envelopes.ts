@@ -113,4 +113,7 @@ export type CommandFailure =
   | 'invalid-request'
   | 'invalid-response'
   | 'not-supported'
-  | 'connection-closed';
+  /** The connection closed before the CALL was written to it: not delivered, safe to retry. */
+  | 'connection-closed'
+  /** The station received the CALL and its connection closed before it answered: it may have acted on it. */
+  | 'delivered-no-answer';

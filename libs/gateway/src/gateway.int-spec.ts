@@ -228,12 +228,14 @@ describe.each(ENGINES)('OCPP gateway on the %s engine', (engine) => {
       await expect(calls[51]).resolves.toMatchObject({ status: 'failed', failure: 'queue-full' });
     });
 
-    it('fails outstanding calls when the station disconnects', async () => {
+    it('fails outstanding calls when the station disconnects: the one it received as delivered, the waiting one as never sent', async () => {
       const client = await connect('CP-GONE');
       const pending = harness.gateway.call('CP-GONE', 'Reset', { type: 'Soft' });
       await client.expectCall('Reset');
+      const waiting = harness.gateway.call('CP-GONE', 'ClearCache', {});
       client.terminate();
-      await expect(pending).resolves.toMatchObject({ status: 'failed', failure: 'connection-closed' });
+      await expect(pending).resolves.toMatchObject({ status: 'failed', failure: 'delivered-no-answer' });
+      await expect(waiting).resolves.toMatchObject({ status: 'failed', failure: 'connection-closed' });
     });
   });
 

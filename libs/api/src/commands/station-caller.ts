@@ -6,7 +6,7 @@ import type { ConnectionRegistry, PendingCommandStore } from '@evcsms/registry';
 import type { CommandRouter, SendCommandOptions } from '@evcsms/routing';
 import { DATABASE } from '../http/database.token';
 import { CommandLog } from './command-log';
-import { badRequest, notFound, ProblemError } from '../http/problem';
+import { badRequest, notFound, ProblemError, problemType } from '../http/problem';
 
 /** DI tokens for the spine parts the API talks to. */
 export abstract class ApiCommandRouter {
@@ -24,7 +24,8 @@ export type StationAnswer = Extract<CommandResult, { status: 'result' | 'queued'
 
 /**
  * Everything the API sends to a station goes through here: the protocol the station speaks, and
- * one mapping of routing failures to HTTP problems (409 offline, 502 CALLERROR, 504 timeout).
+ * one mapping of routing failures to HTTP problems (409 not delivered, 502 CALLERROR or delivered
+ * without an answer, 504 timeout).
  */
 @Injectable()
 export class StationCaller {
@@ -65,7 +66,16 @@ export class StationCaller {
         switch (result.failure) {
           case 'offline':
           case 'connection-closed':
-            throw new ProblemError(409, 'Conflict', `station ${stationId} is offline; retry later`);
+            throw new ProblemError(409, 'Conflict', `station ${stationId} is offline; the ${action} was not delivered, retry later`, {
+              type: problemType('not-delivered'),
+              delivered: false,
+            });
+          case 'delivered-no-answer':
+            // Not safe to retry blindly: the station may have acted on it (a remote start may have happened).
+            throw new ProblemError(502, 'Bad Gateway', `station ${stationId} received the ${action} and disconnected before answering; check its state before retrying`, {
+              type: problemType('delivered-no-answer'),
+              delivered: true,
+            });
           case 'timeout':
             throw new ProblemError(504, 'Gateway Timeout', result.message);
           case 'queue-full':
@@ -85,6 +95,11 @@ export class StationCaller {
     if (answer.status !== 'result') throw new Error(`${action} was queued although queueing was not asked for`);
     return answer.payload;
   }
+}
+
+/** The station received the command and disconnected before answering: it may have acted on it. */
+export function deliveredWithoutAnswer(error: unknown): boolean {
+  return error instanceof ProblemError && error.extensions['delivered'] === true;
 }
 
 /** 409 carrying the station's own status, for answers like Rejected, Occupied or VersionMismatch. */

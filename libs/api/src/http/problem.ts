@@ -32,6 +32,11 @@ export const badRequest = (detail: string, extensions: Record<string, unknown> =
 
 const TYPE_BASE = 'https://evcsms.dev/problems/';
 
+/** A problem type of its own, for problems that share a status but call for different handling (set as the `type` extension). */
+export function problemType(name: string): string {
+  return `${TYPE_BASE}${name}`;
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   constructor(

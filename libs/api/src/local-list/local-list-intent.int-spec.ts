@@ -82,4 +82,16 @@ describe('local list updates: intent first, outcome always recorded', () => {
     expect(list).toMatchObject({ version: 2, lastUpdate: { version: 3, status: 'Unanswered', failure: expect.stringContaining('no answer') } });
     expect(list.entries.map((entry: { idToken: string }) => entry.idToken)).toEqual(['B', 'C']);
   });
+
+  it('records an update the station received before it disconnected as Unanswered, not Failed (it may hold it)', async () => {
+    const station = await platform.connectStation('CP-LL-HANGUP', 'ocpp1.6');
+    const pending = platform.call('PUT', '/api/v1/stations/CP-LL-HANGUP/local-list', { body: { updateType: 'Full', entries: [{ idToken: 'H', status: 'Accepted' }] } });
+    await station.expectCall('SendLocalList', 5_000);
+    station.close();
+    const response = await pending;
+    expect(response.status).toBe(502);
+    expect(response.body).toMatchObject({ delivered: true });
+    const list = (await platform.call('GET', '/api/v1/stations/CP-LL-HANGUP/local-list')).body;
+    expect(list).toMatchObject({ lastUpdate: { version: 1, status: 'Unanswered', failure: expect.stringContaining('disconnected before answering') } });
+  });
 });

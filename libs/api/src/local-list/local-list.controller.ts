@@ -15,7 +15,7 @@ import {
 } from '@evcsms/data-access';
 import type { OcppVersion } from '@evcsms/ocpp';
 import { RequireScope } from '../auth/api-key.guard';
-import { stationRefused, StationCaller } from '../commands/station-caller';
+import { deliveredWithoutAnswer, stationRefused, StationCaller } from '../commands/station-caller';
 import { DATABASE } from '../http/database.token';
 import { JsonSchemaPipe } from '../http/json-schema.pipe';
 import { flagParameter } from '../http/parameters';
@@ -147,8 +147,8 @@ export class LocalListController {
     try {
       answer = await this.station.ask(stationId, 'SendLocalList', sendLocalListPayload(protocol, version, body.updateType, entries));
     } catch (error) {
-      // 504: the station may or may not hold the version now; anything else: it was not applied.
-      const unanswered = error instanceof ProblemError && error.status === 504;
+      // 504, or received and disconnected: the station may or may not hold the version now; anything else: it was not applied.
+      const unanswered = (error instanceof ProblemError && error.status === 504) || deliveredWithoutAnswer(error);
       await settleLocalListUpdate(this.db, updateId, { status: unanswered ? 'Unanswered' : 'Failed', failure: error instanceof Error ? error.message : String(error) });
       throw error;
     }

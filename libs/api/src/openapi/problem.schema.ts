@@ -16,6 +16,10 @@ export const PROBLEM = component('Problem', {
     },
     stationStatus: { type: 'string', description: 'what the station answered when it refused (Rejected, Occupied, ...)' },
     errorCode: { type: 'string', description: 'the OCPP CALLERROR code the station answered with' },
+    delivered: {
+      type: 'boolean',
+      description: 'a command that failed: false (type .../not-delivered, 409) when it never reached the station, safe to retry; true (type .../delivered-no-answer, 502) when the station received it and disconnected before answering, so it may have acted on it',
+    },
   },
   required: ['type', 'title', 'status'],
   additionalProperties: true,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { getStation, stationAdminTransaction, type DataSource } from '@evcsms/data-access';
 import { hashPassword } from '@evcsms/gateway';
-import { ApiCommandRouter, StationCaller, stationRefused } from '../commands/station-caller';
+import { ApiCommandRouter, deliveredWithoutAnswer, StationCaller, stationRefused } from '../commands/station-caller';
 import { DATABASE } from '../http/database.token';
 import { notFound, ProblemError } from '../http/problem';
 import { passwordAnswerStatus, setPasswordCommand } from './credential-commands';
@@ -47,8 +47,9 @@ export class CredentialRotationService {
     try {
       answer = await this.caller.send(stationId, command.action, command.payload, { queueIfOffline: true });
     } catch (error) {
-      // A CALLERROR means the station did not take it; a timeout may hide a station that did, so the pending password stays.
-      if (error instanceof ProblemError && error.status === 502) await this.dropPending(stationId, hash);
+      // A CALLERROR means the station did not take it; a timeout or a station that received it and
+      // disconnected (as one does to reconnect with the new password) may have, so the pending password stays.
+      if (error instanceof ProblemError && error.status === 502 && !deliveredWithoutAnswer(error)) await this.dropPending(stationId, hash);
       throw error;
     }
     if (answer.status === 'queued') return { status: 'Queued', commandId: answer.commandId, ...generated };

@@ -190,6 +190,21 @@ describe('station lifecycle: sites, provisioning, rotation, profiles, deletion',
       await connect('CP-ROT-NO', 'ocpp1.6', basic('CP-ROT-NO', 'old-password-no-00000'));
     });
 
+    it('keeps the new password pending when the station received it and disconnected before answering (502, delivered)', async () => {
+      await provision('CP-ROT-DROP', 'old-password-drop-000');
+      const cp = await boot('CP-ROT-DROP', 'ocpp1.6', 'old-password-drop-000');
+      const pending = call('POST', '/api/v1/stations/CP-ROT-DROP/credentials/rotate', { password: 'new-password-drop-000' });
+      await cp.expectCall('ChangeConfiguration', 5_000);
+      // It applied the key and reconnects with it, before it answered.
+      cp.close();
+      const response = await pending;
+      expectProblem(response, 502);
+      expect(response.body).toMatchObject({ delivered: true });
+      expect(await provisioning('CP-ROT-DROP')).toMatchObject({ passwordRotationPending: true });
+      await boot('CP-ROT-DROP', 'ocpp1.6', 'new-password-drop-000');
+      await waitFor(async () => (await provisioning('CP-ROT-DROP')).passwordRotationPending === false, { description: 'rotation confirmed', timeoutMs: 5_000 });
+    });
+
     it('queues the rotation for an offline station (202) without showing the password in the queued command', async () => {
       await provision('CP-ROT-OFF', 'old-password-off-0000');
       const cp = await boot('CP-ROT-OFF', 'ocpp1.6', 'old-password-off-0000');

@@ -62,7 +62,18 @@ describe('outbound calls to one station', () => {
     expect(taken).toMatchObject({ request: { messageId: '1' } });
     queue.next();
     expect(sent).toEqual(['frame-1', 'frame-2']);
-    queue.failAll('connection-closed', 'gone');
-    await expect(second.result).resolves.toMatchObject({ failure: 'connection-closed' });
+    queue.connectionClosed();
+    await expect(second.result).resolves.toMatchObject({ failure: 'delivered-no-answer' });
+  });
+
+  it('on a closed connection, fails the call on the wire as delivered and the waiting ones as never sent', async () => {
+    const onWire = request('1', 5_000);
+    const waiting = request('2', 5_000);
+    queue.enqueue(onWire.request);
+    queue.enqueue(waiting.request);
+    queue.connectionClosed();
+    await expect(onWire.result).resolves.toMatchObject({ status: 'failed', failure: 'delivered-no-answer' });
+    await expect(waiting.result).resolves.toMatchObject({ status: 'failed', failure: 'connection-closed', message: expect.stringContaining('not sent') });
+    expect(sent).toEqual(['frame-1']);
   });
 });

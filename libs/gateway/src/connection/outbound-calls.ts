@@ -102,15 +102,19 @@ export class OutboundCallQueue {
     }
   }
 
-  failAll(failure: OutboundFailure, message: string): void {
+  /**
+   * The connection closed: the call on the wire was delivered and may have been acted on, so it is
+   * told apart from the waiting ones that never left (safe to retry).
+   */
+  connectionClosed(): void {
     if (this.current) {
       clearTimeout(this.current.timer);
-      this.current.resolve({ status: 'failed', failure, message });
+      this.current.resolve({ status: 'failed', failure: 'delivered-no-answer', message: 'the call was sent and the station disconnected before answering' });
       this.current = undefined;
     }
     for (const { request, timer } of this.waiting.splice(0)) {
       clearTimeout(timer);
-      request.resolve({ status: 'failed', failure, message });
+      request.resolve({ status: 'failed', failure: 'connection-closed', message: 'not sent: the station disconnected first' });
     }
   }
 

@@ -226,7 +226,7 @@ export class StationConnection {
   closedBySocket(): void {
     this.closed = true;
     if (this.inbound) this.inbound.length = 0;
-    this.outboundQueue?.failAll('connection-closed', 'the station disconnected before answering');
+    this.outboundQueue?.connectionClosed();
   }
 
   private receiveCall(frame: CallFrame, escaped: boolean): void {

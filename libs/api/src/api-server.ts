@@ -16,6 +16,7 @@ import { CdrsController } from './cdrs/cdrs.controller';
 import { CommandLimits, DEFAULT_CALL_TIMEOUT_MS } from './commands/command-limits';
 import { CommandLog } from './commands/command-log';
 import { CommandsController } from './commands/commands.controller';
+import { RawOcppController } from './commands/raw-ocpp.controller';
 import { ApiCommandRouter, ApiConnectionRegistry, ApiPendingCommands, StationCaller } from './commands/station-caller';
 import { LocalListController } from './local-list/local-list.controller';
 import { ReservationsController } from './reservations/reservations.controller';
@@ -78,6 +79,7 @@ class ApiModule {
         SessionsController,
         TokensController,
         CommandsController,
+        RawOcppController,
         ReservationsController,
         LocalListController,
         ConnectionsController,

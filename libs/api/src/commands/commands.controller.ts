@@ -1,15 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { findTokenByValue, getSession, type DataSource } from '@evcsms/data-access';
 import type { FastifyReply } from 'fastify';
 import { DATABASE } from '../http/database.token';
 import { RequireScope } from '../auth/api-key.guard';
 import { JsonSchemaPipe } from '../http/json-schema.pipe';
-import { flagParameter } from '../http/parameters';
 import { notFound, ProblemError } from '../http/problem';
 import { ApiAnswer, ApiProblems } from '../openapi/api-contract.decorators';
 import { PENDING_COMMAND } from './command.schemas';
-import { CommandLimits, MAX_TTL_SECONDS, timeoutSecondsParameter, ttlSecondsParameter } from './command-limits';
+import { CommandLimits } from './command-limits';
+import { answerBody, ApiDeliveryQuery, deliveryOptions } from './command-delivery';
 import { ApiPendingCommands, StationCaller } from './station-caller';
 import { STATION_COMMANDS } from './station-commands';
 import { withoutSecrets } from '../stations/credential-commands';
@@ -37,16 +37,7 @@ export class CommandsController {
   })
   // The document publishes one operation per command, with its body (openapi/command-operations.ts).
   @ApiParam({ name: 'command', enum: Object.keys(STATION_COMMANDS) })
-  @ApiQuery({ name: 'queueIfOffline', required: false, schema: { type: 'string', enum: ['true', 'false'] }, description: 'queue the command if the station is offline (202)' })
-  @ApiQuery({ name: 'ttlSeconds', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_TTL_SECONDS, default: 86_400 }, description: 'how long a queued command waits for the station: 1 s to 30 days' })
-  @ApiQuery({
-    name: 'timeoutSeconds',
-    required: false,
-    schema: { type: 'integer', minimum: 1, default: 30 },
-    description:
-      "how long to wait for the station's answer: 1 s up to the gateway call timeout (OCPP_CALL_TIMEOUT_MS, 30 s by default; the default is that timeout, at most 30 s). " +
-      "More is refused with 400: the station's one outbound call slot is held no longer, and a command still queued behind another when its time is up is never sent.",
-  })
+  @ApiDeliveryQuery()
   @ApiProblems(400, 404, 409, 429, 502, 504)
   async send(
     @Param('id') stationId: string,
@@ -66,16 +57,8 @@ export class CommandsController {
       transactionIdOf: (sessionId) => this.transactionIdOf(stationId, sessionId),
       tokenTypeOf: async (idToken) => (await findTokenByValue(this.db, idToken))?.type,
     });
-    const answer = await this.station.send(stationId, call.action, call.payload, {
-      queueIfOffline: flagParameter(queueIfOffline, 'queueIfOffline') ?? false,
-      ttlMs: ttlSecondsParameter(ttlSeconds) * 1000,
-      timeoutMs: timeoutSecondsParameter(timeoutSeconds, this.limits) * 1000,
-    });
-    if (answer.status === 'queued') {
-      void reply.status(202);
-      return { commandId: answer.commandId, status: 'Queued', expiresAt: answer.expiresAt };
-    }
-    return { status: typeof answer.payload['status'] === 'string' ? answer.payload['status'] : 'Accepted', response: answer.payload };
+    const answer = await this.station.send(stationId, call.action, call.payload, deliveryOptions({ queueIfOffline, ttlSeconds, timeoutSeconds }, this.limits));
+    return answerBody(answer, reply);
   }
 
   @Get('commands/:commandId')

@@ -16,9 +16,9 @@ export function triggeredAction(requestedMessage: string): string {
 export const REFUSED_STATION_MESSAGES: ReadonlySet<string> = new Set(['SignCertificate']);
 
 /** Refuses, before anything is sent, a trigger whose resulting message the CSMS would refuse. */
-export function refuseRefusedTrigger(requestedMessage: string): void {
+export function refuseRefusedTrigger(requestedMessage: string, field = 'body.message'): void {
   const action = triggeredAction(requestedMessage);
   if (!REFUSED_STATION_MESSAGES.has(action)) return;
   const reason = `${requestedMessage} would make the station send ${action}, which this CSMS refuses (it has no certificate authority)`;
-  throw badRequest(reason, { errors: [{ path: 'body.message', message: `${action} is refused by this CSMS` }] });
+  throw badRequest(reason, { errors: [{ path: field, message: `${action} is refused by this CSMS` }] });
 }

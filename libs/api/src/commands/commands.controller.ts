@@ -10,6 +10,7 @@ import { ApiAnswer, ApiProblems } from '../openapi/api-contract.decorators';
 import { PENDING_COMMAND } from './command.schemas';
 import { CommandLimits } from './command-limits';
 import { answerBody, ApiDeliveryQuery, deliveryOptions } from './command-delivery';
+import { refuseOwnedSetting } from './raw-call.policy';
 import { ApiPendingCommands, StationCaller } from './station-caller';
 import { STATION_COMMANDS } from './station-commands';
 import { withoutSecrets } from '../stations/credential-commands';
@@ -57,6 +58,7 @@ export class CommandsController {
       transactionIdOf: (sessionId) => this.transactionIdOf(stationId, sessionId),
       tokenTypeOf: async (idToken) => (await findTokenByValue(this.db, idToken))?.type,
     });
+    refuseOwnedSetting(stationId, call.action, call.payload);
     const answer = await this.station.send(stationId, call.action, call.payload, deliveryOptions({ queueIfOffline, ttlSeconds, timeoutSeconds }, this.limits));
     return answerBody(answer, reply);
   }

@@ -20,6 +20,11 @@ export function checkRawCall(stationId: string, version: OcppVersion, action: st
   if (!validation.ok) throw badRequest(validation.description, validation.details);
   // 1.6 ExtendedTriggerMessage (security whitepaper) triggers SignCertificate too.
   if (action === 'TriggerMessage' || action === 'ExtendedTriggerMessage') refuseRefusedTrigger(String(payload['requestedMessage']), '/requestedMessage');
+  refuseOwnedSetting(stationId, action, payload);
+}
+
+/** Refuses a call setting the password or security profile, which their own endpoints change (typed commands too). */
+export function refuseOwnedSetting(stationId: string, action: string, payload: Record<string, unknown>): void {
   const owned = ownedSetting(action, payload);
   if (owned) throw badRequest(`${owned.what} is not set with a raw call: ${owned.use(stationId)}`, { errors: [{ path: owned.path, message: 'owned by another endpoint' }] });
 }

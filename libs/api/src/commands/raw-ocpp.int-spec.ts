@@ -89,6 +89,18 @@ describe('raw OCPP calls through the API and the gateway', () => {
     expect(callsReceived(client).slice(before)).toEqual(['ClearCache']);
   });
 
+  it.each([
+    ['CP-TYPED-PASSWORD-16', 'ocpp1.6', 'AuthorizationKey'],
+    ['CS-TYPED-PASSWORD-201', 'ocpp2.0.1', 'SecurityCtrlr.BasicAuthPassword'],
+  ] as const)('refuses the password through the typed set-configuration too (%s) and sends nothing', async (stationId, protocol, key) => {
+    const client = await platform.connectStation(stationId, protocol);
+    const response = await platform.call('POST', `/api/v1/stations/${stationId}/commands/set-configuration`, { body: { key, value: 'a-new-password-0123' } });
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toContain(`POST /api/v1/stations/${stationId}/credentials/rotate`);
+    await answered(client, 'ClearCache', { status: 'Accepted' }, () => raw(stationId, 'ClearCache', {}));
+    expect(callsReceived(client)).toEqual(['ClearCache']);
+  });
+
   it('lists the schema paths of every violation', async () => {
     await platform.connectStation('CP-RAW-PATHS', 'ocpp1.6');
     const response = await raw('CP-RAW-PATHS', 'ChangeAvailability', { connectorId: 'one', type: 'Sideways', extra: 1 });
